@@ -1,0 +1,207 @@
+"""The one place that turns untrusted HTML into HTML we are willing to serve.
+
+Only this module imports bleach, so swapping it (for nh3, say) touches one file.
+Two allow-lists: a wide one for post bodies written by course members, and a narrow
+one for comments that anyone may send. Both functions are idempotent: cleaning
+their own output changes nothing, so re-saving a stored body is harmless.
+
+Limits worth knowing:
+- bleach parses with html5lib the way a browser would, so namespace tricks
+  (``<svg><style>``, ``<math><mtext>``, ``<noscript>``) are resolved before the
+  allow-list is applied; the elements whose content is code or foreign markup are
+  dropped with everything inside them, not unwrapped into text.
+- ``bleach.Cleaner`` keeps per-call state, so each thread gets its own instances.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import partial
+from html import unescape
+from typing import Any
+
+from bleach import html5lib_shim
+from bleach.linkifier import LinkifyFilter
+from bleach.sanitizer import BleachSanitizerFilter, Cleaner
+from django.db import models
+from django.utils.html import strip_tags
+
+URL_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+POST_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "dd", "dl",
+        "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+        "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+        "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+POST_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "blockquote": ["cite"],
+    "q": ["cite"],
+    "img": ["src", "alt", "title", "width", "height", "srcset", "sizes", "loading"],
+    "ol": ["start", "reversed"],
+    "td": ["colspan", "rowspan"],
+    "th": ["colspan", "rowspan", "scope"],
+}
+
+# WordPress's default for comments ($allowedtags), plus paragraphs and line breaks.
+COMMENT_TAGS = frozenset(
+    {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "p", "q", "s",
+     "strike", "strong"}
+)  # fmt: skip
+COMMENT_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "blockquote": ["cite"]}
+COMMENT_LINK_REL = "nofollow ugc noopener"
+
+# Elements whose content is code, styling or foreign markup: drop them whole.
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "template", "noscript", "noembed", "noframes", "iframe", "object",
+     "embed", "svg", "math", "title", "textarea", "select", "xmp", "head", "frameset"}
+)  # fmt: skip
+
+_local = threading.local()
+
+
+class _DropContentFilter(html5lib_shim.Filter):
+    """Remove the elements in DROPPED_WITH_CONTENT together with everything inside."""
+
+    def __iter__(self):
+        depth = 0
+        for token in super().__iter__():
+            kind, name = token["type"], token.get("name")
+            if kind == "StartTag" and name in DROPPED_WITH_CONTENT:
+                depth += 1
+                continue
+            if kind == "EndTag" and name in DROPPED_WITH_CONTENT:
+                depth = max(depth - 1, 0)
+                continue
+            if depth == 0 and not (kind == "EmptyTag" and name in DROPPED_WITH_CONTENT):
+                yield token
+
+
+class _Cleaner(Cleaner):
+    """bleach's Cleaner that drops DROPPED_WITH_CONTENT elements with their content.
+
+    bleach's tokenizer turns every tag outside the allow-list into text before the
+    tree is built. Letting the dropped elements through as tags makes the parser
+    treat their content as it would (raw text for script and style, a subtree for
+    svg and math), and _DropContentFilter then removes that subtree whole.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.parser = html5lib_shim.BleachHTMLParser(
+            tags=self.tags | DROPPED_WITH_CONTENT,
+            strip=self.strip,
+            consume_entities=False,
+            namespaceHTMLElements=False,
+        )
+
+    def clean(self, text: str) -> str:
+        if not text:
+            return ""
+        dom = self.parser.parseFragment(text)
+        filtered = BleachSanitizerFilter(
+            source=_DropContentFilter(self.walker(dom)),
+            allowed_tags=self.tags,
+            attributes=self.attributes,
+            strip_disallowed_tags=self.strip,
+            strip_html_comments=self.strip_comments,
+            allowed_protocols=self.protocols,
+        )
+        for filter_class in self.filters:
+            filtered = filter_class(source=filtered)
+        return self.serializer.render(filtered)
+
+
+def _set_comment_link_rel(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = COMMENT_LINK_REL
+    return attrs
+
+
+def _cleaner(kind: str) -> _Cleaner:
+    cleaners = getattr(_local, "cleaners", None)
+    if cleaners is None:
+        cleaners = _local.cleaners = {
+            "post": _Cleaner(
+                tags=POST_TAGS, attributes=POST_ATTRIBUTES, protocols=URL_PROTOCOLS, strip=True
+            ),
+            "comment": _Cleaner(
+                tags=COMMENT_TAGS,
+                attributes=COMMENT_ATTRIBUTES,
+                protocols=URL_PROTOCOLS,
+                strip=True,
+                filters=[
+                    partial(
+                        LinkifyFilter,
+                        callbacks=[_set_comment_link_rel],
+                        skip_tags={"code"},
+                        parse_email=False,
+                    )
+                ],
+            ),
+        }
+    return cleaners[kind]
+
+
+def sanitize_html(raw: str) -> str:
+    """Reduce a post body to the post allow-list. Idempotent."""
+    return _cleaner("post").clean(raw or "")
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+_STARTS_WITH_BLOCK = re.compile(r"^<(p|blockquote)[\s>]", re.IGNORECASE)
+
+
+def _paragraphs(text: str) -> str:
+    """Plain text to paragraphs, as WordPress's wpautop does for comments.
+
+    Blank lines separate paragraphs and single newlines become ``<br>``. A chunk that
+    already starts with a block element is left alone, which keeps the whole
+    pipeline idempotent on its own output.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    chunks = []
+    for chunk in _BLANK_LINES.split(text):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if _STARTS_WITH_BLOCK.match(chunk):
+            chunks.append(chunk)
+        else:
+            chunks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(chunks)
+
+
+def render_comment_html(text: str) -> str:
+    """A comment as typed (plain text, optionally some inline HTML) to safe HTML.
+
+    Paragraphs from blank lines, the comment allow-list, bare URLs linked, and every
+    link marked ``rel="nofollow ugc noopener"``. Idempotent.
+    """
+    return _cleaner("comment").clean(_paragraphs(text or ""))
+
+
+def plain_text(html: str) -> str:
+    """Text content of an HTML fragment (for excerpts and emails); escape it on output."""
+    return " ".join(unescape(strip_tags(html or "")).split())
+
+
+class SanitizedHTMLField(models.TextField):
+    """A TextField whose value is run through ``sanitize_html`` on every save.
+
+    ``QuerySet.update()`` and ``bulk_update()`` skip ``pre_save``, so never write
+    untrusted HTML through them. Migrations see a plain TextField.
+    """
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = sanitize_html(getattr(model_instance, self.attname) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.TextField", args, kwargs

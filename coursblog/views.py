@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+CSRF_NOTICE = (
+    "We could not verify that this form came from this site: its security token was "
+    "missing or had expired (this happens when a page is left open for a long time or "
+    "cookies are blocked). Nothing was posted. Your text is below; please send it again."
+)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Refuse a form without a valid CSRF token, but give back what the user typed.
+
+    For the comment form this re-renders the post page with the text in place and a
+    fresh token, so one more click sends it. Anything else gets a plain 403 page.
+    """
+    from comments.forms import CommentForm
+    from posts.models import Post
+    from posts.views import render_post_page
+
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match is not None and match.view_name == "posts:detail" and request.method == "POST":
+        post = Post.objects.visible_to(request.user).filter(slug=match.kwargs["slug"]).first()
+        if post is not None:
+            form = CommentForm(request.POST, post=post, user=request.user)
+            return render_post_page(request, post, form, status=403, notice=CSRF_NOTICE)
+    return render(request, "403_csrf.html", {"notice": CSRF_NOTICE}, status=403)

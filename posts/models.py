@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import itertools
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator, slugify
+
+from coursblog.html import SanitizedHTMLField, plain_text
+from posts import mla
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self) -> PostQuerySet:
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user) -> PostQuerySet:
+        """Published posts, plus drafts their author or an editor may preview."""
+        if user.has_perm("posts.change_post"):
+            return self.all()
+        published = Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        if user.is_authenticated:
+            return self.filter(published | Q(author=user))
+        return self.filter(published)
+
+    def with_comment_counts(self) -> PostQuerySet:
+        """Annotate ``approved_comment_count`` (what the public sees)."""
+        from comments.models import Comment
+
+        approved = Q(comments__status=Comment.Status.APPROVED)
+        return self.annotate(approved_comment_count=Count("comments", filter=approved))
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True, help_text="Made from the title when left empty."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    body = SanitizedHTMLField(blank=True)
+    excerpt = models.TextField(
+        blank=True, help_text="Shown on the home page. Made from the body when left empty."
+    )
+    featured_image = models.ImageField(
+        upload_to="posts/featured/%Y/%m/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_alt = models.CharField(
+        "alt text", max_length=300, blank=True, help_text="Describe the image for screen readers."
+    )
+    featured_image_caption = models.CharField("caption", max_length=300, blank=True)
+    featured_image_credit = models.CharField("credit", max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the post is first published."
+    )
+    comments_open = models.BooleanField(default=True)
+    sources = models.ManyToManyField("Source", through="Citation", related_name="posts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [models.Index(fields=["status", "-published_at"], name="post_published_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = self._unique_slug()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.featured_image and not self.featured_image_alt.strip():
+            raise ValidationError(
+                {"featured_image_alt": "Describe the image: alt text is required with an image."}
+            )
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.title)[:180] or "post"
+        taken = Post.objects.exclude(pk=self.pk)
+        for candidate in itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2))):
+            if not taken.filter(slug=candidate).exists():
+                return candidate
+        raise AssertionError("unreachable")
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def summary(self) -> str:
+        """The excerpt, or the body's first 55 words as WordPress does."""
+        return self.excerpt.strip() or Truncator(plain_text(self.body)).words(55, truncate=" …")
+
+    @property
+    def featured_image_caption_line(self) -> str:
+        """Caption with its credit, "Mao Zedong and Stalin (BBC News)"."""
+        caption, credit = self.featured_image_caption.strip(), self.featured_image_credit.strip()
+        if caption and credit:
+            return f"{caption} ({credit})"
+        return caption or credit
+
+
+class Source(models.Model):
+    """A work cited by one or more posts (the course textbook is cited by many)."""
+
+    authors = models.TextField(
+        blank=True,
+        help_text="One author per line, last name first: “Steinberg, Mark D.”. "
+        "Add “, editor” after an editor's name.",
+    )
+    title = models.CharField(max_length=500)
+    container = models.CharField(
+        max_length=500, blank=True, help_text="The larger work: journal, website, collection."
+    )
+    edition = models.CharField(max_length=100, blank=True, help_text="For example “3rd ed.”")
+    publisher = models.CharField(max_length=300, blank=True)
+    year = models.CharField(max_length=40, blank=True, help_text="Year or full date.")
+    url = models.URLField("URL", max_length=1000, blank=True)
+    pages = models.CharField(max_length=100, blank=True, help_text="For example “92-96”.")
+    accessed = models.DateField("access date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["authors", "title"]
+
+    def __str__(self) -> str:
+        first_author = self.authors.strip().splitlines()[0] if self.authors.strip() else ""
+        return f"{first_author}: {self.title}" if first_author else self.title
+
+    def mla_html(self) -> SafeString:
+        return mla.works_cited_entry(self)
+
+
+class Citation(models.Model):
+    """A source in a post's Works Cited, at its position."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "source"], name="citation_once_per_post")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} cites {self.source}"

@@ -1,0 +1,67 @@
+"""axe-core finds no serious accessibility problems; the page reads well on a phone."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.factories import make_comment
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make test does)"),
+]
+
+
+def serious_violations(page) -> list[str]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluate() is not subject to the page's CSP
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("state", ["guest", "reply-with-errors", "member", "home", "login"])
+def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
+    page = new_page()
+    if state == "home":
+        page.goto("/")
+    elif state == "login":
+        page.goto("/accounts/login/")
+    else:
+        if state == "member":
+            page.goto("/accounts/login/")
+            page.fill("#id_username", "caroline")
+            page.fill("#id_password", "coursblog-demo")
+            page.click("form.stacked-form button.submit")
+        page.goto(demo.get_absolute_url())
+        if state == "reply-with-errors":
+            page.click(".comment-reply-link >> nth=0")
+            page.click("#commentform button.submit")
+            expect(page.locator(".form-errors")).to_be_visible()
+    assert serious_violations(page) == []
+
+
+def test_a_deep_thread_fits_a_phone_screen(demo, new_page):
+    parent = Comment.objects.get(body__startswith="Agree with Caroline")
+    for depth in range(9):
+        parent = make_comment(
+            demo,
+            parent=parent,
+            body=f"Depth {depth + 2} reply with a long unbroken word " + "x" * 60,
+        )
+    page = new_page(viewport={"width": 360, "height": 740})
+    page.goto(demo.get_absolute_url())
+    expect(page.locator(f"#comment-{parent.pk}")).to_be_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    box = page.locator(f"#comment-{parent.pk} .comment-content").bounding_box()
+    assert box["width"] >= 150, "the deepest reply still has room to be read"

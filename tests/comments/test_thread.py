@@ -1,0 +1,135 @@
+"""The discussion as readers see it: what shows, how it nests, what it costs."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.thread import Thread, display_date
+from tests.factories import make_comment, make_thread
+from tests.html_tree import comment_nesting
+
+
+def rendered(post, own=frozenset()):
+    thread = Thread.for_post(post, own)
+    return thread, str(
+        thread.render(post_url=post.get_absolute_url(), post_author_id=post.author_id)
+    )
+
+
+def test_replies_render_inside_their_parents(post):
+    a, a1, a1x, a2, b = make_thread(post, [[[None], None], None])
+    _, html = rendered(post)
+    assert comment_nesting("<ol>" + html + "</ol>") == {
+        a.pk: None,
+        a1.pk: a.pk,
+        a1x.pk: a1.pk,
+        a2.pk: a.pk,
+        b.pk: None,
+    }
+
+
+def test_each_comment_shows_author_permalink_date_body_and_reply_link(post):
+    comment = make_comment(
+        post,
+        author_name="Maya <b>L</b>",
+        author_url="https://maya.example/",
+        body="Fish & chips",
+        created=datetime(2018, 11, 9, 15, 5, tzinfo=UTC),
+    )
+    _, html = rendered(post)
+    url = post.get_absolute_url()
+    assert f'<li id="comment-{comment.pk}"' in html
+    assert (
+        '<a href="https://maya.example/" rel="external nofollow ugc" class="url">'
+        "Maya &lt;b&gt;L&lt;/b&gt;</a>"
+    ) in html
+    assert (
+        f'<a href="{url}#comment-{comment.pk}"><time datetime="2018-11-09T15:05:00+00:00">'
+        "November 9, 2018 at 3:05 pm</time></a>" in html
+    )
+    assert "<p>Fish &amp; chips</p>" in html
+    assert f'href="{url}?replytocom={comment.pk}#respond"' in html
+    assert comment.author_email not in html
+
+
+def test_held_comments_show_only_to_their_author(post):
+    approved = make_comment(post)
+    held = make_comment(post, parent=approved, status=Comment.Status.PENDING)
+
+    thread, html = rendered(post)
+    assert f"comment-{held.pk}" not in html
+    assert thread.approved_count == 1
+
+    thread, html = rendered(post, own=frozenset({held.pk}))
+    assert comment_nesting(f"<ol>{html}</ol>")[held.pk] == approved.pk
+    assert "Your comment is awaiting moderation." in html
+    assert f"replytocom={held.pk}" not in html
+    assert thread.approved_count == 1
+
+
+@pytest.mark.parametrize(
+    "status", [Comment.Status.SPAM, Comment.Status.TRASH, Comment.Status.PENDING]
+)
+def test_a_removed_comment_keeps_its_approved_replies_in_place(post, status):
+    root, reply, other = make_thread(post, [[None], None])
+    Comment.objects.filter(pk=root.pk).update(status=status)
+
+    thread, html = rendered(post)
+
+    assert comment_nesting(f"<ol>{html}</ol>") == {root.pk: None, reply.pk: root.pk, other.pk: None}
+    assert "This comment was removed." in html
+    assert root.body not in html
+    assert thread.approved_count == 2
+
+
+def test_removed_comments_without_visible_replies_vanish(post):
+    root, reply = make_thread(post, [[None]])
+    reply.trash()
+    root.mark_spam()
+    thread, html = rendered(post)
+    assert thread.entries == []
+    assert html == ""
+
+
+def test_comments_by_the_post_author_are_marked(post):
+    comment = make_comment(post, user=post.author, author_name="Anderson")
+    _, html = rendered(post)
+    assert f'id="comment-{comment.pk}" class="comment depth-1 bypostauthor"' in html
+    assert "Post author" in html
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2018, 11, 9, 0, 5, tzinfo=UTC), "November 9, 2018 at 12:05 am"),
+        (datetime(2018, 11, 9, 12, 0, tzinfo=UTC), "November 9, 2018 at 12:00 pm"),
+        (datetime(2018, 1, 31, 23, 59, tzinfo=UTC), "January 31, 2018 at 11:59 pm"),
+    ],
+)
+def test_dates_read_like_wordpress(moment, shown):
+    assert display_date(moment) == shown
+
+
+def bulk_thread(post, count):
+    """``count`` approved comments in threads up to ten deep, built through save()."""
+    made = []
+    for number in range(count):
+        parent = made[number // 2] if number % 3 and made[number // 2].level < 9 else None
+        made.append(make_comment(post, parent=parent))
+    return made
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_post_page_query_count_does_not_grow_with_the_discussion(
+    client, post, count, django_assert_num_queries
+):
+    bulk_thread(post, count)
+    url = reverse("posts:detail", kwargs={"slug": post.slug})
+    # post, its Works Cited, and the whole discussion in one query
+    with django_assert_num_queries(3):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="comment depth-') == count
+    assert f"{count} thoughts on" in response.content.decode()

@@ -1,0 +1,156 @@
+"""The sanitiser: nothing executable survives, and cleaning twice changes nothing."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from coursblog.html import plain_text, render_comment_html, sanitize_html
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<img src=x OnErRoR=alert(1)>",
+    '<body onload="alert(1)">',
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="JaVaScRiPt:alert(1)">click</a>',
+    '<a href="&#106;avascript:alert(1)">click</a>',
+    '<a href="&#x6A;&#x61;&#x76;&#x61;script:alert(1)">click</a>',
+    '<a href="java\tscript:alert(1)">click</a>',
+    '<a href=" javascript:alert(1)">click</a>',
+    '<a href="vbscript:msgbox(1)">click</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>',
+    '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    "<svg onload=alert(1)><circle r=10></circle></svg>",
+    "<svg><script>alert(1)</script></svg>",
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table>"
+    "</mtext></math>",
+    "<math><maction actiontype=statusline xlink:href=javascript:alert(1)>x</maction></math>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<style><img src=x onerror=alert(1)></style>",
+    '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">',
+    "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
+    '<p style="background:url(javascript:alert(1))">styled</p>',
+    '<div style="width: expression(alert(1))">x</div>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<link rel="stylesheet" href="javascript:alert(1)">',
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    '<a href="https://ok.example" onclick="alert(1)">ok</a>',
+    "<!--<img src=x onerror=alert(1)>-->",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    "<template><img src=x onerror=alert(1)></template>",
+    "<textarea><script>alert(1)</script></textarea>",
+    "<xmp><img src=x onerror=alert(1)></xmp>",
+    '<a href="https://ok.example" target="_blank" rel="opener">x</a>',
+]
+
+FORBIDDEN_ELEMENTS = {
+    "script", "iframe", "object", "embed", "svg", "math", "style", "meta", "base", "link",
+    "form", "input", "template", "textarea", "body", "noscript", "details",
+}  # fmt: skip
+URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "srcset", "cite"}
+SAFE_URL = re.compile(r"^(https?:|mailto:|/|#|[^:]*$)", re.IGNORECASE)
+
+
+class _ElementCollector(HTMLParser):
+    """Parses HTML as a browser's tokenizer would and keeps every element and attribute."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, attrs))
+
+
+def executable_parts(html: str) -> list[str]:
+    """Whatever in ``html`` a browser would run or load as script."""
+    collector = _ElementCollector()
+    collector.feed(html)
+    found = []
+    for tag, attrs in collector.elements:
+        if tag in FORBIDDEN_ELEMENTS:
+            found.append(f"<{tag}>")
+        for name, value in attrs:
+            value = (value or "").strip()
+            if name.startswith("on") or name == "style":
+                found.append(f"{tag}[{name}]")
+            elif name in URL_ATTRIBUTES and not SAFE_URL.match(re.sub(r"\s", "", value)):
+                found.append(f"{tag}[{name}={value}]")
+    return found
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+@pytest.mark.parametrize("clean", [sanitize_html, render_comment_html], ids=["post", "comment"])
+def test_nothing_executable_survives(clean, payload):
+    cleaned = clean(payload)
+    assert executable_parts(cleaned) == [], cleaned
+
+
+def test_the_checker_itself_catches_what_it_must():
+    assert executable_parts('<a href="javascript:x()">a</a><img src=x onerror=y()>') == [
+        "a[href=javascript:x()]",
+        "img[onerror]",
+    ]
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+@pytest.mark.parametrize("clean", [sanitize_html, render_comment_html], ids=["post", "comment"])
+def test_cleaning_twice_changes_nothing(clean, payload):
+    once = clean(payload)
+    assert clean(once) == once
+
+
+def test_script_and_style_are_dropped_with_their_content():
+    assert sanitize_html("<p>Hi<script>alert(1)</script></p><style>p{}</style>") == "<p>Hi</p>"
+
+
+def test_post_bodies_keep_the_essay_markup():
+    body = (
+        "<h2>Origins</h2><p>As <em>Freeze</em> notes (Freeze 428), "
+        '<a href="https://www.cia.gov/readingroom/">the CIA</a> saw it:</p>'
+        "<blockquote><p>“The appearance of Communist China’s commune program…”</p>"
+        "<cite>(pg. 92)</cite></blockquote>"
+        '<figure><img src="/media/x.jpg" alt="Mao" width="480" height="320">'
+        "<figcaption>Mao (BBC)</figcaption></figure><ul><li>one</li></ul>"
+    )
+    assert sanitize_html(body) == body
+
+
+def test_pasted_word_markup_comes_out_clean():
+    pasted = (
+        '<p class="MsoNormal" style="margin:0in;font-family:Calibri"><span lang="EN-US" '
+        'style="mso-bidi-font-weight:bold">Secret <o:p></o:p>Speech</span></p>'
+    )
+    assert sanitize_html(pasted) == "<p><span>Secret Speech</span></p>"
+
+
+def test_comment_paragraphs_come_from_blank_lines():
+    html = render_comment_html("First line\nsecond line\n\nSecond paragraph")
+    assert html == "<p>First line<br>\nsecond line</p>\n<p>Second paragraph</p>"
+
+
+def test_comment_links_are_marked_user_generated():
+    html = render_comment_html('See <a href="https://example.com" rel="follow">this</a>')
+    assert html == '<p>See <a href="https://example.com" rel="nofollow ugc noopener">this</a></p>'
+
+
+def test_bare_urls_in_comments_become_links():
+    html = render_comment_html("Read https://example.com/paper today")
+    assert '<a href="https://example.com/paper" rel="nofollow ugc noopener">' in html
+
+
+def test_comments_allow_only_inline_markup():
+    html = render_comment_html("<h1>Big</h1><b>bold</b> <img src=x.png> <code>x</code>")
+    assert html == "<p>\nBig<b>bold</b>  <code>x</code></p>"
+
+
+def test_plain_text_is_unescaped_text():
+    assert plain_text("<p>Fish &amp; chips</p>\n<p>and  peas</p>") == "Fish & chips and peas"

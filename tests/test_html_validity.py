@@ -1,0 +1,90 @@
+"""Every kind of page we render is valid HTML5 by the W3C Nu checker (vnu.jar).
+
+The checker comes from npm (`vnu-jar`, installed by `make test`) and needs Java;
+the test skips, saying which is missing, where either is absent.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from comments.models import Comment
+from posts.models import Post
+
+VNU_JAR = (
+    Path(__file__).resolve().parent.parent
+    / "node_modules"
+    / "vnu-jar"
+    / "build"
+    / "dist"
+    / "vnu.jar"
+)
+JAVA = shutil.which("java")
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        JAVA is None, reason="the Nu HTML checker needs Java (apt install default-jre)"
+    ),
+    pytest.mark.skipif(
+        not VNU_JAR.exists(), reason="vnu.jar missing: run `npm ci` (make test does)"
+    ),
+]
+
+
+def rendered_pages() -> dict[str, str]:
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    post = Post.objects.get()
+    url = post.get_absolute_url()
+    caroline = Comment.objects.get(body__startswith="Anderson")
+    guest, member, enforcing = Client(), Client(), Client(enforce_csrf_checks=True)
+    member.force_login(User.objects.get(username="caroline"))
+    guest.post(url, {"name": "Maya", "email": "maya@example.edu", "body": "Held <b>one</b>"})
+    closed = Post.objects.create(
+        title="Closed", author=post.author, status="published", comments_open=False
+    )
+
+    pages = {
+        "home": guest.get(reverse("posts:list")),
+        "post": guest.get(url),
+        "post-replytocom": guest.get(url, {"replytocom": caroline.pk}),
+        "post-errors": guest.post(
+            url, {"name": "", "email": "x@", "body": "", "parent": caroline.pk}
+        ),
+        "post-member": member.get(url),
+        "post-closed-kept": guest.post(
+            closed.get_absolute_url(), {"name": "M", "email": "m@x.io", "body": "kept"}
+        ),
+        "post-csrf": enforcing.post(url, {"name": "M", "email": "m@x.io", "body": "kept"}),
+        "login": guest.get(reverse("login")),
+        "not-found": guest.get("/posts/no-such-post/"),
+    }
+    return {name: response.content.decode() for name, response in pages.items()}
+
+
+def test_pages_are_valid_html5(tmp_path):
+    files = []
+    for name, html in rendered_pages().items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+
+    result = subprocess.run(
+        [JAVA, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
+    ]
+    assert errors == []
