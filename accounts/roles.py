@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 INSTRUCTORS = "Instructors"
 
 INSTRUCTOR_PERMISSIONS = {
+    "accounts": ["view_user"],  # to pick a post's author in the admin
     "comments": ["moderate_comment", "view_comment", "change_comment", "delete_comment"],
     "posts": [
         "add_post", "change_post", "view_post", "delete_post",
