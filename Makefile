@@ -49,6 +49,8 @@ test: install-dev node_modules/.installed
 check: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djade --check --target-version 5.2 $$(git ls-files 'templates/*.html')
+	$(BIN)/django-upgrade --target-version 5.2 $$(git ls-files '*.py')
 	DEBUG=1 $(BIN)/python manage.py check
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
@@ -16,6 +16,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["post", "user"]
     search_fields = ["author_name", "author_email", "author_url", "body", "user__username"]
     date_hierarchy = "created"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "mark_spam", "move_to_trash", "restore"]
     fields = [
         "post", "parent", "user", "author_name", "author_email", "author_url", "body", "status",
@@ -39,6 +40,27 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("comments.moderate_comment")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Comment | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_moderate_permission(request):
+            fields.append("status")
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Comment, form, change: bool) -> None:
+        """Save edits; a status change goes through Comment.moderate like the actions."""
+        new_status = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if obj.status != new_status:
+            obj.moderate(new_status, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Delete one by one: Comment.delete locks each thread and closes its gap."""
+        with transaction.atomic():
+            for comment in queryset.select_related(None).order_by("-level"):
+                comment.delete()
 
     def _moderate(self, request: HttpRequest, queryset: QuerySet, action: str, done: str) -> None:
         with transaction.atomic():

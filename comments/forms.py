@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 
 from comments import moderation
 from comments.models import (
@@ -15,9 +16,15 @@ from comments.models import (
 )
 from coursblog.html import plain_text, render_comment_html
 
-# C0 controls and DEL, except tab, line feed and carriage return.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0, DEL, C1), except tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAKS = re.compile(r"[\r\n\t]+")
+# Invisible format characters that can disguise a name or a web address: bidi
+# overrides and isolates, zero-width spaces, word joiners, the byte-order mark.
+# Zero-width (non-)joiners stay: scripts and emoji need them.
+INVISIBLE_FORMATTING = re.compile(
+    "[\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 SINGLE_LINE_FIELDS = ("name", "email", "url", "parent")
 PK_PATTERN = re.compile(r"[0-9]{1,18}")
 
@@ -29,25 +36,24 @@ def _too_long(what: str) -> str:
     return f"{what} is too long: %(show_value)s characters, and the limit is %(limit_value)s."
 
 
-def find_reply_target(post, raw_pk: str) -> Comment | None:
+def find_reply_target(post, raw_pk: str, *, lock: bool = False) -> Comment | None:
     """The approved comment of ``post`` that ``raw_pk`` names, or None for no parent.
 
-    Raises ValidationError, with a message for the reader, for anything else.
+    Raises ValidationError, with a message for the reader, for anything else. A
+    comment of another post reads as not found, so ids cannot be probed. With
+    ``lock``, the comment's thread is locked (see CommentManager.lock_thread).
     """
     raw_pk = (raw_pk or "").strip()
     if not raw_pk:
         return None
-    parent = (
-        Comment.objects.filter(pk=int(raw_pk)).first() if PK_PATTERN.fullmatch(raw_pk) else None
-    )
-    if parent is None:
+    parent = None
+    if PK_PATTERN.fullmatch(raw_pk):
+        pk = int(raw_pk)
+        parent = Comment.objects.lock_thread(pk) if lock else Comment.objects.filter(pk=pk).first()
+    if parent is None or parent.post_id != post.pk:
         raise ValidationError(
             "The comment you are replying to could not be found; it may have been deleted.",
             code="parent_missing",
-        )
-    if parent.post_id != post.pk:
-        raise ValidationError(
-            "You can only reply to comments on this post.", code="parent_other_post"
         )
     if not moderation.can_reply_to(parent):
         message = (
@@ -128,7 +134,7 @@ class CommentForm(forms.Form):
                 continue
             cleaned = CONTROL_CHARACTERS.sub("", value)
             if field_name in SINGLE_LINE_FIELDS:
-                cleaned = LINE_BREAKS.sub(" ", cleaned)
+                cleaned = INVISIBLE_FORMATTING.sub("", LINE_BREAKS.sub(" ", cleaned))
             if cleaned != value:
                 self.had_control_characters.add(field_name)
                 data[field_name] = cleaned
@@ -186,23 +192,37 @@ class CommentForm(forms.Form):
             return self.cleaned_data.get("parent")
         return None
 
-    def save(self, *, ip_address: str | None, user_agent: str) -> Comment:
+    def save(self, *, ip_address: str | None, user_agent: str) -> Comment | None:
+        """Save the comment with the status the moderation policy gives it.
+
+        The parent is checked again under its thread's lock: if it was deleted or
+        removed since the form was validated, nothing is saved, the form gets the
+        error, and this returns None.
+        """
         data = self.cleaned_data
-        comment = Comment(
-            post=self.post,
-            parent=data["parent"],
-            body=data["body"],
-            ip_address=ip_address,
-            user_agent=user_agent[:500],
-        )
-        if self.user.is_authenticated:
-            comment.user = self.user
-            comment.author_name = self.user.display_name
-            comment.author_email = self.user.email
-        else:
-            comment.author_name = data["name"]
-            comment.author_email = data["email"]
-            comment.author_url = data["url"]
-        comment.status = moderation.initial_status(comment)
-        comment.save()
+        with transaction.atomic():
+            parent = data["parent"]
+            if parent is not None:
+                try:
+                    parent = find_reply_target(self.post, str(parent.pk), lock=True)
+                except ValidationError as error:
+                    self.add_error("parent", error)
+                    return None
+            comment = Comment(
+                post=self.post,
+                parent=parent,
+                body=data["body"],
+                ip_address=ip_address,
+                user_agent=user_agent[:500],
+            )
+            if self.user.is_authenticated:
+                comment.user = self.user
+                comment.author_name = self.user.display_name
+                comment.author_email = self.user.email
+            else:
+                comment.author_name = data["name"]
+                comment.author_email = data["email"]
+                comment.author_url = data["url"]
+            comment.status = moderation.initial_status(comment)
+            comment.save()
         return comment

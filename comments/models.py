@@ -62,7 +62,30 @@ class CommentQuerySet(TreeQuerySet):
         return [ThreadRow._make(row) for row in rows]
 
 
+class ParentGone(Exception):
+    """The comment being replied to was deleted before the reply could be saved."""
+
+
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
+    def lock_thread(self, pk: int) -> Comment | None:
+        """Lock the tree that comment ``pk`` is in and return the comment, read afresh.
+
+        Returns None when the comment no longer exists. Call inside a transaction;
+        the locks (the tree's, and the comment's row) are held until it ends, so
+        nothing can move, delete or insert into that thread, or moderate that
+        comment, meanwhile.
+        """
+        using = self.db
+        while True:
+            tree_id = self.using(using).filter(pk=pk).values_list("tree_id", flat=True).first()
+            if tree_id is None:
+                return None
+            tree.lock_tree(tree_id, using)
+            comment = self.using(using).select_for_update().filter(pk=pk).first()
+            if comment is None or comment.tree_id == tree_id:
+                return comment
+            # A repair moved the comment to another tree before we got the lock: again.
+
     def tree_nodes(self) -> list[tree.Node]:
         fields = ("pk", "parent_id", "post_id", "tree_id", "lft", "rght", "level")
         return [tree.Node(*row) for row in self.order_by().values_list(*fields)]
@@ -136,6 +159,11 @@ class Comment(MPTTModel):
         related_name="comments",
         help_text="The course member who wrote it; empty for a guest.",
     )
+    by_member = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Written by a logged-in course member; stays so if the account is deleted.",
+    )
     author_name = models.CharField("name", max_length=NAME_MAX_LENGTH)
     author_email = models.EmailField("email", max_length=EMAIL_MAX_LENGTH, blank=True)
     author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
@@ -195,28 +223,29 @@ class Comment(MPTTModel):
         if not self._state.adding:
             super().save(*args, **kwargs)
             return
+        self.by_member = self.by_member or self.user_id is not None
         if self.parent_id and self.parent.post_id != self.post_id:
             raise ValueError("A reply must be on the same post as its parent.")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            self._lock_tree_for_insert(using)
+            if self.parent_id is None:
+                tree.lock_tree(tree.NEW_TREE_LOCK, using)
+            elif Comment.objects.db_manager(using).lock_thread(self.parent_id) is None:
+                raise ParentGone(f"Comment {self.parent_id} was deleted.")
+            # mptt re-reads the parent's position itself, now that we hold the lock.
             super().save(*args, **kwargs)
 
     save.alters_data = True
 
-    def _lock_tree_for_insert(self, using: str) -> None:
-        if self.parent_id is None:
-            tree.lock_tree(tree.NEW_TREE_LOCK, using)
-            return
-        parents = Comment.objects.using(using).filter(pk=self.parent_id)
-        tree_id = parents.values_list("tree_id", flat=True).get()
-        tree.lock_tree(tree_id, using)
-        # mptt re-reads the parent's position itself once we hold the lock.
-
     def delete(self, *args, **kwargs):
+        """Delete this comment and its replies, closing the gap in the tree under its lock.
+
+        A comment already deleted (with an ancestor, say) is left alone.
+        """
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            tree.lock_tree(self.tree_id, using)
+            if Comment.objects.db_manager(using).lock_thread(self.pk) is None:
+                return 0, {}
             return super().delete(*args, **kwargs)
 
     delete.alters_data = True
@@ -224,20 +253,22 @@ class Comment(MPTTModel):
     # Moderation actions. The admin and any moderation view call these.
 
     def approve(self, *, by=None) -> None:
-        self._moderate(self.Status.APPROVED, by)
+        self.moderate(self.Status.APPROVED, by=by)
 
     def mark_spam(self, *, by=None) -> None:
-        self._moderate(self.Status.SPAM, by)
+        self.moderate(self.Status.SPAM, by=by)
 
     def trash(self, *, by=None) -> None:
-        self._moderate(self.Status.TRASH, by)
+        self.moderate(self.Status.TRASH, by=by)
 
     def restore(self, *, by=None) -> None:
         """Undo spam or trash: back to the status it had before, as WordPress does."""
         if self.status in (self.Status.SPAM, self.Status.TRASH):
-            self._moderate(self.previous_status or self.Status.PENDING, by)
+            self.moderate(self.previous_status or self.Status.PENDING, by=by)
 
-    def _moderate(self, status: str, by) -> None:
+    def moderate(self, status: str, *, by=None) -> None:
+        """Move to ``status``, recording who did it and when (and, for spam and trash,
+        the status to restore)."""
         if status == self.status:
             return
         if status in (self.Status.SPAM, self.Status.TRASH):

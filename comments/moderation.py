@@ -38,12 +38,13 @@ def initial_status(comment: Comment) -> str:
     A logged-in course member's comment is approved. A guest's is held unless a
     guest comment with the same name and email was approved before (WordPress's
     "comment author must have a previously approved comment"). Only guest comments
-    count, so typing a member's name and email earns a guest nothing.
+    count, so typing a member's name and email earns a guest nothing, even once
+    the member's account is gone.
     """
     if comment.user_id is not None:
         return Comment.Status.APPROVED
     previously_approved = Comment.objects.filter(
-        user__isnull=True,
+        by_member=False,
         author_name=comment.author_name,
         author_email__iexact=comment.author_email,
         status=Comment.Status.APPROVED,

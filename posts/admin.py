@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from posts.models import Citation, Post, Source
 
@@ -42,4 +43,5 @@ class PostAdmin(admin.ModelAdmin):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "publisher", "year"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["authors", "title", "container", "publisher"]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from comments import moderation
 from comments.forms import CommentForm, find_reply_target
 from comments.thread import Thread
+from coursblog.http import client_ip
 from posts.models import Post
 
 POSTS_PER_PAGE = 10
@@ -38,9 +39,10 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return render_post_page(request, post, form, status=form.refusal_status())
     comment = form.save(
-        ip_address=request.META.get("REMOTE_ADDR") or None,
-        user_agent=request.headers.get("user-agent", ""),
+        ip_address=client_ip(request), user_agent=request.headers.get("user-agent", "")
     )
+    if comment is None:  # the parent went away while the form was being checked
+        return render_post_page(request, post, form, status=form.refusal_status())
     moderation.remember_own_comment(request.session, comment)
     return redirect(comment)
 

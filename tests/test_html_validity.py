@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.models import User
 from comments.models import Comment
 from posts.models import Post
+from tests.tools import needs
 
 VNU_JAR = (
     Path(__file__).resolve().parent.parent
@@ -30,12 +31,8 @@ JAVA = shutil.which("java")
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        JAVA is None, reason="the Nu HTML checker needs Java (apt install default-jre)"
-    ),
-    pytest.mark.skipif(
-        not VNU_JAR.exists(), reason="vnu.jar missing: run `npm ci` (make test does)"
-    ),
+    needs(JAVA is not None, "the Nu HTML checker needs Java (apt install default-jre-headless)"),
+    needs(VNU_JAR.exists(), "vnu.jar is missing: run `npm ci` (make test does)"),
 ]
 
 
@@ -83,8 +80,9 @@ def test_pages_are_valid_html5(tmp_path):
         timeout=120,
     )
 
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    messages = json.loads(result.stderr)["messages"] if result.stderr.strip() else []
     errors = [
         f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages
     ]
     assert errors == []
+    assert result.returncode == 0, result.stdout

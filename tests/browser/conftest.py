@@ -10,6 +10,8 @@ import shutil
 
 import pytest
 
+from tests.tools import needs
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls
 # made by the test itself (fixtures, assertions) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -27,17 +29,20 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
-    reason = None
-    if CHROMIUM is None:
-        reason = "no Chromium here: install Debian's chromium package (make browser-deps)"
-    else:
-        try:
-            import playwright  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed (make install-dev)"
+    try:
+        import playwright  # noqa: F401
+
+        have_playwright = True
+    except ImportError:
+        have_playwright = False
+    marks = [
+        needs(CHROMIUM is not None, "no Chromium: install Debian's chromium (make browser-deps)"),
+        needs(have_playwright, "playwright is not installed (make install-dev)"),
+    ]
     for item in items:
-        if "browser" in item.keywords and reason:
-            item.add_marker(pytest.mark.skip(reason=reason))
+        if "browser" in item.keywords:
+            for mark in marks:
+                item.add_marker(mark)
 
 
 @pytest.fixture(scope="session")

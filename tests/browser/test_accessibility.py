@@ -7,12 +7,13 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests.factories import make_comment
+from tests.tools import needs
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` (make test does)"),
+    needs(AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"),
 ]
 
 

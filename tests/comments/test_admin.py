@@ -1,6 +1,7 @@
 """The instructor moderates in the admin, without being a superuser."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from comments.models import Comment
@@ -66,13 +67,24 @@ def test_restore_brings_back_trashed_comments(client, instructor, post):
     assert comment.status == Comment.Status.APPROVED
 
 
-def test_staff_without_the_permission_cannot_moderate(client, post):
-    staff = make_user("assistant", is_staff=True)
+def test_editing_comments_is_not_moderating_them(client, post):
+    """Staff who may view and edit comments still cannot change their status."""
+    editor = make_user("assistant", is_staff=True)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
+    )
     comment = make_comment(post, status=Comment.Status.PENDING)
-    client.force_login(staff)
-    assert client.get(CHANGELIST).status_code == 403
+    client.force_login(editor)
+
+    changelist = client.get(CHANGELIST).content.decode()
+    assert 'value="approve"' not in changelist
     run_action(client, "approve", [comment])
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    form = {"author_name": "Edited", "author_email": "", "author_url": "", "body": "Edited body"}
+    assert client.post(url, {**form, "status": "approved"}).status_code == 302
+
     comment.refresh_from_db()
+    assert comment.author_name == "Edited"
     assert comment.status == Comment.Status.PENDING
 
 
@@ -81,3 +93,38 @@ def test_a_student_cannot_reach_the_admin(client, student):
     response = client.get(CHANGELIST)
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_deleting_in_bulk_keeps_the_trees_sound(client, instructor, post):
+    root = make_comment(post)
+    reply = make_comment(post, parent=root)
+    make_comment(post, parent=reply)
+    sibling = make_comment(post, parent=root)
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    response = client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [reply.pk, sibling.pk], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert list(Comment.objects.values_list("pk", flat=True)) == [root.pk]
+    assert Comment.objects.tree_problems() == []
+    make_comment(post, parent=root)
+    assert Comment.objects.tree_problems() == []
+
+
+def test_changing_the_status_on_the_form_is_moderation(client, instructor, post):
+    comment = make_comment(post, status=Comment.Status.PENDING)
+    client.force_login(instructor)
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    form = {
+        "author_name": comment.author_name,
+        "author_email": comment.author_email,
+        "author_url": "",
+        "body": comment.body,
+        "status": "approved",
+    }
+    assert client.post(url, form).status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.moderated_by == instructor

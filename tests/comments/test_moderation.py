@@ -56,3 +56,10 @@ def test_closed_and_unpublished_posts_take_no_comments(student):
 def test_replies_go_only_under_approved_comments(post):
     assert moderation.can_reply_to(make_comment(post))
     assert not moderation.can_reply_to(make_comment(post, status=Comment.Status.PENDING))
+
+
+def test_a_deleted_members_comments_still_vouch_for_nobody(post, student):
+    make_comment(post, user=student, author_name="Caroline", author_email=student.email)
+    student.delete()
+    guest = guest_comment(post, "Caroline", "caroline@example.edu")
+    assert moderation.initial_status(guest) == Comment.Status.PENDING

@@ -1,6 +1,7 @@
 """The discussion as readers see it: what shows, how it nests, what it costs."""
 
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,28 @@ def test_the_post_page_query_count_does_not_grow_with_the_discussion(
     assert response.status_code == 200
     assert response.content.decode().count('class="comment depth-') == count
     assert f"{count} thoughts on" in response.content.decode()
+
+
+def test_every_field_is_escaped_or_sanitised(post):
+    attack = '"><script>alert(1)</script><x y="'
+    make_comment(post, author_name=attack, author_url="https://e.example/" + attack, body=attack)
+    make_comment(post, author_name="Link", author_url="javascript:alert(1)")
+    _, html = rendered(post)
+
+    tags = start_tags(html)
+    assert {"script", "x"}.isdisjoint(name for name, _ in tags)
+    assert not any(
+        attr == "y" or "javascript:" in (value or "") for _, attrs in tags for attr, value in attrs
+    )
+    assert "&lt;script&gt;alert(1)" in html  # the name, shown as text
+
+
+def start_tags(html):
+    tags = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, attrs))
+
+    Collector().feed(html)
+    return tags

@@ -1,5 +1,7 @@
 """Leave a Reply: the write path, the moderation it applies and every refusal."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -160,9 +162,12 @@ def resolve_parent(value, post):
             {"body": "Hello\x1b[31mworld"}, 400, "invisible control characters", id="escape"
         ),
         pytest.param({"name": "Maya\x07"}, 400, "invisible control characters", id="bell in name"),
+        pytest.param({"body": "Hi\x85there"}, 400, "invisible control characters", id="C1 control"),
         pytest.param(
-            {"parent": OTHER_POST}, 400, "only reply to comments on this post", id="other post"
+            {"name": "Maya\u202eevil"}, 400, "invisible control characters", id="bidi override"
         ),
+        pytest.param({"url": "https://a.example/\u200b"}, 400, "invisible", id="zero width"),
+        pytest.param({"parent": OTHER_POST}, 400, "could not be found", id="other post"),
         pytest.param({"parent": MISSING}, 400, "could not be found", id="missing parent"),
         pytest.param({"parent": "abc"}, 400, "could not be found", id="non-numeric parent"),
         pytest.param({"parent": "1" * 40}, 400, "could not be found", id="huge parent"),
@@ -185,7 +190,7 @@ def test_bad_input_is_refused_with_a_message_and_the_text_kept(
     assert message in html
     assert Comment.objects.filter(post=post, body__contains="carefully").count() == 0
     for field in ("name", "email", "body"):
-        kept = typed[field].replace("\x00", "").replace("\x1b", "").replace("\x07", "")
+        kept = re.sub("[\x00\x1b\x07\x85\u202e]", "", typed[field])
         if kept.strip():
             assert kept.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html
 
@@ -233,3 +238,10 @@ def test_other_methods_are_not_allowed(client, post):
 def test_comments_on_unknown_posts_are_404(client):
     response = client.post(reverse("posts:detail", kwargs={"slug": "nope"}), GUEST)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("remote_addr", ["unknown", "unix:", "1.2.3.4, 5.6.7.8", ""])
+def test_an_address_that_is_not_an_ip_is_not_stored(post, remote_addr):
+    response = Client(REMOTE_ADDR=remote_addr).post(post_url(post), GUEST)
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address is None
