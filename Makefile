@@ -9,7 +9,7 @@ WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install install-dev run test check lint format browser-deps clean
+.PHONY: help install install-dev run test check lint format browser-deps editor clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -59,6 +59,10 @@ lint: check
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Rebuild the post editor's bundle (static/js/editor.bundle.js, committed) from frontend/.
+editor: node_modules/.installed
+	npm run build
 
 # Debian's Chromium for the browser tests (Playwright drives it; its own download does not work here).
 browser-deps:

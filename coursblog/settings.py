@@ -40,6 +40,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# External logins the instructor can configure in the admin (Social applications).
+# openid_connect covers school identity providers; "dummy" is allauth's test provider.
+SOCIAL_LOGIN_PROVIDERS = env_list("SOCIAL_LOGIN_PROVIDERS", "openid_connect,google,microsoft")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -48,7 +52,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "mptt",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    *(f"allauth.socialaccount.providers.{name}" for name in SOCIAL_LOGIN_PROVIDERS),
     "coursblog",
+    "course",
+    "images",
     "posts",
     "comments",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
@@ -63,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "coursblog.urls"
@@ -79,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "course.context_processors.course",
             ],
         },
     },
@@ -111,9 +123,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "posts:list"
 LOGOUT_REDIRECT_URL = "posts:list"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Accounts (django-allauth): log in by username or email; sign-up only with the
+# course's join code (see accounts/adapter.py); external logins per the admin.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_ADAPTER = "accounts.adapter.CourseAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup.JoinCodeSignupForm"
+ACCOUNT_FORMS = {"login": "accounts.forms.CourseLoginForm"}
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.CourseSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False  # a new external account still needs the join code
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified email logs its course member in
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -4,7 +4,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 urlpatterns = [
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("images/", include("images.urls")),
     path("admin/", admin.site.urls),
     path("", include("posts.urls")),
 ]

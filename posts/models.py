@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,13 +21,23 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user) -> PostQuerySet:
-        """Published posts, plus drafts their author or an editor may preview."""
+        """Published posts, plus unpublished ones their author or an instructor may preview."""
         if user.has_perm("posts.change_post"):
             return self.all()
         published = Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
         if user.is_authenticated:
             return self.filter(published | Q(author=user))
         return self.filter(published)
+
+    def editable_by(self, user) -> PostQuerySet:
+        if user.has_perm("posts.change_post"):
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(author=user)
+        return self.none()
+
+    def awaiting_review(self) -> PostQuerySet:
+        return self.filter(status=Post.Status.PENDING).order_by("submitted_at")
 
     def with_comment_counts(self) -> PostQuerySet:
         """Annotate ``approved_comment_count`` (what the public sees)."""
@@ -39,11 +50,15 @@ class PostQuerySet(models.QuerySet):
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        PENDING = "pending", "Submitted for review"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, blank=True, help_text="Made from the title when left empty."
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="Made from the title, which it follows until the post is first published.",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
@@ -52,14 +67,9 @@ class Post(models.Model):
     excerpt = models.TextField(
         blank=True, help_text="Shown on the home page. Made from the body when left empty."
     )
-    featured_image = models.ImageField(
-        upload_to="posts/featured/%Y/%m/",
-        blank=True,
-        width_field="featured_image_width",
-        height_field="featured_image_height",
+    featured_image = models.ForeignKey(
+        "images.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     featured_image_alt = models.CharField(
         "alt text", max_length=300, blank=True, help_text="Describe the image for screen readers."
     )
@@ -70,6 +80,16 @@ class Post(models.Model):
         null=True, blank=True, help_text="Set when the post is first published."
     )
     comments_open = models.BooleanField(default=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_note = models.TextField(
+        blank=True, help_text="The instructor's note when a post is sent back to its author."
+    )
+    autosave = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Unsaved edits of a published post (title, body, excerpt, saved_at).",
+    )
     sources = models.ManyToManyField("Source", through="Citation", related_name="posts")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -85,17 +105,26 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = self._unique_slug()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        # A draft's address follows its title until it is first published, then stays.
+        if not self.slug or (self.published_at is None and self.title):
+            self.slug = self._unique_slug()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("posts:detail", kwargs={"slug": self.slug})
 
+    def can_be_edited_by(self, user) -> bool:
+        """Its author and the instructors edit a post; nobody else."""
+        return user.is_authenticated and (
+            user.pk == self.author_id or user.has_perm("posts.change_post")
+        )
+
     def clean(self) -> None:
-        if self.featured_image and not self.featured_image_alt.strip():
+        if self.featured_image_id and not self.featured_image_alt.strip():
             raise ValidationError(
                 {"featured_image_alt": "Describe the image: alt text is required with an image."}
             )
@@ -115,6 +144,10 @@ class Post(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def autosaved_at(self) -> datetime | None:
+        return datetime.fromisoformat(self.autosave["saved_at"]) if self.autosave else None
 
     @property
     def summary(self) -> str:

@@ -1,9 +1,19 @@
 from django.urls import path
 
-from posts import views
+from posts import editor, views
 
 app_name = "posts"
 urlpatterns = [
     path("", views.post_list, name="list"),
     path("posts/<slug:slug>/", views.post_detail, name="detail"),
+    path("authors/<str:username>/", views.author_posts, name="author"),
+    path("sources/search/", views.source_search, name="source_search"),
+    path("sources/<int:pk>/", views.source_detail, name="source"),
+    path("write/", editor.write, name="write"),
+    path("write/autosave/", editor.autosave, name="autosave_new"),
+    path("write/<int:pk>/", editor.edit, name="edit"),
+    path("write/<int:pk>/autosave/", editor.autosave, name="autosave"),
+    path("write/<int:pk>/preview/", editor.preview, name="preview"),
+    path("my-posts/", editor.my_posts, name="mine"),
+    path("review/", editor.review_queue, name="review"),
 ]

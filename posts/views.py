@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.models import User
 from comments import moderation
 from comments.forms import CommentForm, find_reply_target
 from comments.thread import Thread
+from coursblog.html import plain_text
 from coursblog.http import client_ip
-from posts.models import Post
+from posts.forms import SOURCE_FIELDS
+from posts.models import Post, Source
 
 POSTS_PER_PAGE = 10
 
@@ -19,7 +24,7 @@ POSTS_PER_PAGE = 10
 def post_list(request: HttpRequest) -> HttpResponse:
     posts = (
         Post.objects.published()
-        .select_related("author")
+        .select_related("author", "featured_image")
         .with_comment_counts()
         .order_by("-published_at", "-pk")  # Meta.ordering does not apply to GROUP BY queries
     )
@@ -29,11 +34,10 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    post = get_object_or_404(
-        Post.objects.visible_to(request.user).select_related("author"), slug=slug
-    )
+    posts = Post.objects.visible_to(request.user).select_related("author", "featured_image")
+    post = get_object_or_404(posts, slug=slug)
     if request.method != "POST":
-        return render_post_page(request, post, CommentForm(post=post, user=request.user))
+        return render_post_page(request, post)
 
     form = CommentForm(request.POST, post=post, user=request.user)
     if not form.is_valid():
@@ -50,12 +54,15 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def render_post_page(
     request: HttpRequest,
     post: Post,
-    form: CommentForm,
+    form: CommentForm | None = None,
     *,
     status: int = 200,
     notice: str = "",
+    preview: bool = False,
 ) -> HttpResponse:
     """The post with its discussion and the reply form (fresh, or sent back with errors)."""
+    if form is None:
+        form = CommentForm(post=post, user=request.user)
     reply_to, reply_notice = _reply_target(request, post, form)
     if form.is_bound and "parent" in form.errors:
         form.data = form.data.copy()
@@ -77,6 +84,8 @@ def render_post_page(
         "reply_to": reply_to,
         "notice": notice or reply_notice,
         "closed_reason": closed_reason,
+        "preview": preview,
+        "can_edit": post.can_be_edited_by(request.user),
     }
     return render(request, "posts/post_detail.html", context, status=status)
 
@@ -94,3 +103,48 @@ def _reply_target(request: HttpRequest, post: Post, form: CommentForm):
     if reply_to is not None:
         form.initial["parent"] = reply_to.pk
     return reply_to, ""
+
+
+@require_safe
+def author_posts(request: HttpRequest, username: str) -> HttpResponse:
+    author = get_object_or_404(User, username=username, is_active=True)
+    posts = (
+        Post.objects.published()
+        .filter(author=author)
+        .select_related("author", "featured_image")
+        .with_comment_counts()
+        .order_by("-published_at", "-pk")
+    )
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"author": author, "page": page, "posts": page.object_list}
+    return render(request, "posts/author.html", context)
+
+
+@require_safe
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk)
+    posts = Post.objects.published().filter(citations__source=source).select_related("author")
+    return render(request, "posts/source_detail.html", {"source": source, "posts": posts})
+
+
+@login_required
+@require_safe
+def source_search(request: HttpRequest) -> JsonResponse:
+    """Course sources matching ``q`` (title or authors), for the editor to offer."""
+    query = request.GET.get("q", "").strip()
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    matches = Source.objects.filter(Q(title__icontains=query) | Q(authors__icontains=query))
+    results = [
+        {
+            "id": source.pk,
+            "entry": plain_text(source.mla_html()),
+            **{name: _json_value(getattr(source, name)) for name in SOURCE_FIELDS},
+        }
+        for source in matches.order_by("title")[:10]
+    ]
+    return JsonResponse({"results": results})
+
+
+def _json_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value

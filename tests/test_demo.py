@@ -65,6 +65,7 @@ def test_the_demo_post_page_matches_the_seed(demo):
 
 
 def test_the_featured_image_is_a_real_image(demo):
-    post = Post.objects.get()
-    assert (post.featured_image_width, post.featured_image_height) == (1200, 675)
-    assert post.featured_image.storage.exists(post.featured_image.name)
+    image = Post.objects.get().featured_image
+    assert (image.width, image.height) == (1200, 675)
+    assert image.file.storage.exists(image.file.name)
+    assert {r["width"] for r in image.renditions} == {480, 960, 1200}

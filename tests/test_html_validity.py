@@ -60,7 +60,7 @@ def rendered_pages() -> dict[str, str]:
             closed.get_absolute_url(), {"name": "M", "email": "m@x.io", "body": "kept"}
         ),
         "post-csrf": enforcing.post(url, {"name": "M", "email": "m@x.io", "body": "kept"}),
-        "login": guest.get(reverse("login")),
+        "login": guest.get(reverse("account_login")),
         "not-found": guest.get("/posts/no-such-post/"),
     }
     return {name: response.content.decode() for name, response in pages.items()}

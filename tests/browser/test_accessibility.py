@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from tests.browser.pages import log_in
 from tests.factories import make_comment
 from tests.tools import needs
 
@@ -37,10 +38,7 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
         page.goto("/accounts/login/")
     else:
         if state == "member":
-            page.goto("/accounts/login/")
-            page.fill("#id_username", "caroline")
-            page.fill("#id_password", "coursblog-demo")
-            page.click("form.stacked-form button.submit")
+            log_in(page, "caroline")
         page.goto(demo.get_absolute_url())
         if state == "reply-with-errors":
             page.click(".comment-reply-link >> nth=0")

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from tests.browser.pages import fill_login_form
 
 pytestmark = pytest.mark.browser
 
@@ -128,9 +129,7 @@ def test_a_course_member_comments_after_logging_in(demo, new_page):
     page = new_page()
     page.goto(demo.get_absolute_url())
     page.click(".comment-notes a")
-    page.fill("#id_username", "caroline")
-    page.fill("#id_password", "coursblog-demo")
-    page.click("form.stacked-form button[type=submit]")
+    fill_login_form(page, "caroline")
     expect(page.locator(".logged-in-as")).to_contain_text("You are commenting as Caroline.")
     page.fill("#id_body", "Thanks, everyone.")
     page.click("#commentform button.submit")

@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from coursblog.management.commands.load_demo import placeholder_jpeg
+from images.models import Image
 from posts.models import Post
 from tests.factories import make_comment, make_post
 
@@ -61,7 +62,8 @@ def test_comment_counts_include_approved_comments_only(post):
 
 
 def test_an_image_needs_alt_text(post):
-    post.featured_image.save("x.jpg", ContentFile(placeholder_jpeg((40, 30))), save=False)
+    upload = ContentFile(placeholder_jpeg((40, 30)), name="x.jpg")
+    post.featured_image = Image.objects.create_from_upload(upload, owner=post.author)
     with pytest.raises(ValidationError, match="alt text"):
         post.full_clean()
     post.featured_image_alt = "A red square"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coursblog.management.commands.load_demo import placeholder_jpeg
+from images.models import Image
 from posts.models import Post
 from tests.factories import cite, make_comment, make_post, make_source
 
@@ -62,7 +63,9 @@ def test_the_post_page_shows_image_body_and_works_cited(client):
         featured_image_caption="Mao Zedong and Stalin",
         featured_image_credit="BBC News",
     )
-    post.featured_image.save("mao.jpg", ContentFile(placeholder_jpeg((320, 180))))
+    upload = ContentFile(placeholder_jpeg((320, 180)), name="mao.jpg")
+    post.featured_image = Image.objects.create_from_upload(upload, owner=post.author)
+    post.save()
     cite(post, make_source(title="A History of Russia"), position=2)
     cite(post, make_source(title="Russia: A History", authors="Freeze, Gregory L."), position=1)
 

@@ -14,11 +14,13 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 
 from accounts.models import User
-from accounts.roles import make_instructor
+from accounts.roles import make_instructor, make_student
 from comments.models import Comment
+from images.models import Image
 from posts.models import Citation, Post, Source
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -57,6 +59,8 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
             if spec.get("instructor"):
                 make_instructor(user)
+            else:
+                make_student(user)
         return user
 
     def _post(self, spec: dict, users: dict[str, User]) -> Post:
@@ -110,18 +114,21 @@ class Command(BaseCommand):
             made[spec["key"]] = comment
 
     def _featured_image(self, post: Post, spec: dict) -> None:
-        if post.featured_image and post.featured_image.storage.exists(post.featured_image.name):
+        current = post.featured_image
+        if current is not None and current.file.storage.exists(current.file.name):
             return
+        upload = ContentFile(placeholder_jpeg(), name="mao-zedong-and-stalin.jpg")
+        post.featured_image = Image.objects.create_from_upload(upload, owner=post.author)
         post.featured_image_caption = spec["caption"]
         post.featured_image_credit = spec["credit"]
         post.featured_image_alt = spec["alt"]
-        post.featured_image.save("mao-zedong-and-stalin.jpg", ContentFile(placeholder_jpeg()))
+        post.save()
 
 
 def placeholder_jpeg(size: tuple[int, int] = (1200, 675)) -> bytes:
     """A captioned placeholder picture drawn with Pillow (no network needed)."""
     width, height = size
-    image = Image.new("RGB", size)
+    image = PILImage.new("RGB", size)
     draw = ImageDraw.Draw(image)
     for y in range(height):  # dark red to deep gold, top to bottom
         t = y / height

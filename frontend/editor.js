@@ -1,0 +1,380 @@
+/*
+ * The post body editor: Tiptap (ProseMirror) with the formats a course essay needs.
+ * Built into static/js/editor.bundle.js by `npm run build`; mounted by
+ * static/js/post-editor.js on the body <textarea>, which stays the form field and
+ * always holds the editor's HTML. The server sanitises whatever it receives.
+ */
+import { Editor, mergeAttributes, Node } from "@tiptap/core";
+import Blockquote from "@tiptap/extension-blockquote";
+import StarterKit from "@tiptap/starter-kit";
+
+/* A block quote ends with an optional citation line: <cite>(pg. 92)</cite>. */
+const Citation = Node.create({
+  name: "citation",
+  content: "inline*",
+  defining: true,
+  parseHTML() {
+    return [{ tag: "cite", context: "blockquote/" }];
+  },
+  renderHTML({ HTMLAttributes }) {
+    return ["cite", mergeAttributes(HTMLAttributes), 0];
+  },
+});
+
+const QuoteWithCitation = Blockquote.extend({
+  content: "(paragraph | bulletList | orderedList)+ citation?",
+});
+
+/* An uploaded picture: WebP and JPEG renditions with srcset, sizes and dimensions. */
+const Picture = Node.create({
+  name: "picture",
+  group: "block",
+  atom: true,
+  draggable: true,
+  addAttributes() {
+    const plain = (name) => ({ default: null, parseHTML: (el) => imageOf(el).getAttribute(name) });
+    return {
+      src: plain("src"),
+      srcset: plain("srcset"),
+      sizes: plain("sizes"),
+      width: plain("width"),
+      height: plain("height"),
+      alt: { default: "", parseHTML: (el) => imageOf(el).getAttribute("alt") || "" },
+      webpSrcset: {
+        default: null,
+        parseHTML: (el) => {
+          const source = el.querySelector && el.querySelector("source[type='image/webp']");
+          return source ? source.getAttribute("srcset") : null;
+        },
+      },
+    };
+  },
+  parseHTML() {
+    return [{ tag: "picture" }, { tag: "img[src]" }];
+  },
+  renderHTML({ node }) {
+    const { src, srcset, sizes, width, height, alt, webpSrcset } = node.attrs;
+    const img = ["img", clean({ src, srcset, sizes, width, height, alt: alt || "" })];
+    if (!webpSrcset) {
+      return img;
+    }
+    return ["picture", ["source", clean({ type: "image/webp", srcset: webpSrcset, sizes })], img];
+  },
+});
+
+const Figure = Node.create({
+  name: "figure",
+  group: "block",
+  content: "picture figcaption?",
+  draggable: true,
+  isolating: true,
+  parseHTML() {
+    return [{ tag: "figure" }];
+  },
+  renderHTML() {
+    return ["figure", 0];
+  },
+});
+
+const Figcaption = Node.create({
+  name: "figcaption",
+  content: "inline*",
+  parseHTML() {
+    return [{ tag: "figcaption" }];
+  },
+  renderHTML() {
+    return ["figcaption", 0];
+  },
+});
+
+function imageOf(element) {
+  return element.tagName === "IMG" ? element : element.querySelector("img") || element;
+}
+
+function clean(attrs) {
+  return Object.fromEntries(Object.entries(attrs).filter(([, value]) => value !== null && value !== ""));
+}
+
+const BUTTONS = [
+  { id: "paragraph", label: "Paragraph", run: (c) => c.setParagraph(), active: (e) => e.isActive("paragraph") },
+  { id: "h2", label: "Heading", run: (c) => c.toggleHeading({ level: 2 }), active: (e) => e.isActive("heading", { level: 2 }) },
+  { id: "h3", label: "Subheading", run: (c) => c.toggleHeading({ level: 3 }), active: (e) => e.isActive("heading", { level: 3 }) },
+  { id: "bold", label: "Bold", run: (c) => c.toggleBold(), active: (e) => e.isActive("bold") },
+  { id: "italic", label: "Italic", run: (c) => c.toggleItalic(), active: (e) => e.isActive("italic") },
+  { id: "link", label: "Link", active: (e) => e.isActive("link") },
+  { id: "bullets", label: "Bulleted list", run: (c) => c.toggleBulletList(), active: (e) => e.isActive("bulletList") },
+  { id: "numbers", label: "Numbered list", run: (c) => c.toggleOrderedList(), active: (e) => e.isActive("orderedList") },
+  { id: "quote", label: "Block quote", run: (c) => c.toggleBlockquote(), active: (e) => e.isActive("blockquote") },
+  { id: "citation", label: "Quote citation", active: (e) => e.isActive("citation") },
+  { id: "image", label: "Image" },
+  { id: "undo", label: "Undo", run: (c) => c.undo() },
+  { id: "redo", label: "Redo", run: (c) => c.redo() },
+];
+
+function mount(textarea, options) {
+  const wrapper = document.createElement("div");
+  wrapper.className = "rich-text";
+  const toolbar = document.createElement("div");
+  toolbar.className = "rich-text-toolbar";
+  toolbar.setAttribute("role", "toolbar");
+  toolbar.setAttribute("aria-label", "Formatting");
+  const surface = document.createElement("div");
+  surface.className = "rich-text-surface";
+  wrapper.append(toolbar, surface);
+  textarea.parentNode.insertBefore(wrapper, textarea.nextSibling);
+  textarea.hidden = true;
+
+  const label = document.querySelector(`label[for="${textarea.id}"]`);
+  const editor = new Editor({
+    element: surface,
+    injectCSS: false, // our stylesheet has ProseMirror's rules; the CSP forbids inline styles
+    extensions: [
+      StarterKit.configure({
+        heading: { levels: [2, 3, 4] },
+        blockquote: false,
+        code: false,
+        codeBlock: false,
+        horizontalRule: false,
+        strike: false,
+        underline: false,
+        link: { openOnClick: false, autolink: true, protocols: ["mailto"], HTMLAttributes: { rel: null, target: null } },
+      }),
+      QuoteWithCitation,
+      Citation,
+      Picture,
+      Figure,
+      Figcaption,
+    ],
+    content: textarea.value,
+    editorProps: {
+      attributes: {
+        role: "textbox",
+        "aria-multiline": "true",
+        "aria-label": label ? label.textContent.replace("*", "").trim() : "Body",
+        class: "entry-content",
+      },
+    },
+    onUpdate: ({ editor: current }) => {
+      textarea.value = current.isEmpty ? "" : current.getHTML();
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+  });
+
+  const buttons = {};
+  for (const spec of BUTTONS) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = `rich-text-button rich-text-${spec.id}`;
+    button.textContent = spec.label;
+    button.dataset.command = spec.id;
+    if (spec.active) {
+      button.setAttribute("aria-pressed", "false");
+    }
+    toolbar.append(button);
+    buttons[spec.id] = { button, spec };
+  }
+
+  const refresh = () => {
+    for (const { button, spec } of Object.values(buttons)) {
+      if (spec.active) {
+        button.setAttribute("aria-pressed", String(spec.active(editor)));
+      }
+    }
+  };
+  editor.on("selectionUpdate", refresh);
+  editor.on("transaction", refresh);
+
+  toolbar.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-command]");
+    if (!button) {
+      return;
+    }
+    const { spec } = buttons[button.dataset.command];
+    if (spec.run) {
+      spec.run(editor.chain().focus()).run();
+    } else if (spec.id === "link") {
+      editLink(editor);
+    } else if (spec.id === "citation") {
+      addCitation(editor);
+    } else if (spec.id === "image") {
+      chooseImage(editor, options);
+    }
+  });
+  return editor;
+}
+
+function editLink(editor) {
+  const current = editor.getAttributes("link").href || "https://";
+  const href = window.prompt("Link address (leave empty to remove the link)", current);
+  if (href === null) {
+    return;
+  }
+  if (href.trim() === "" || href.trim() === "https://") {
+    editor.chain().focus().extendMarkRange("link").unsetLink().run();
+  } else if (/^(https?:\/\/|mailto:)/i.test(href.trim())) {
+    editor.chain().focus().extendMarkRange("link").setLink({ href: href.trim() }).run();
+  } else {
+    window.alert("A link must start with https://, http:// or mailto:");
+  }
+}
+
+function addCitation(editor) {
+  const chain = editor.chain().focus();
+  if (!editor.isActive("blockquote")) {
+    chain.toggleBlockquote();
+  }
+  chain
+    .command(({ tr, state }) => {
+      const { $from } = state.selection;
+      for (let depth = $from.depth; depth > 0; depth -= 1) {
+        const node = $from.node(depth);
+        if (node.type.name === "blockquote") {
+          if (node.lastChild && node.lastChild.type.name === "citation") {
+            tr.setSelection(state.selection.constructor.near(tr.doc.resolve($from.end(depth) - 1)));
+            return true;
+          }
+          const citation = state.schema.nodes.citation.create(null, state.schema.text("(pg. )"));
+          const position = $from.end(depth);
+          tr.insert(position, citation);
+          tr.setSelection(state.selection.constructor.near(tr.doc.resolve(position + citation.nodeSize - 2)));
+          return true;
+        }
+      }
+      return false;
+    })
+    .run();
+}
+
+function chooseImage(editor, options) {
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = "image/jpeg,image/png,image/webp,image/gif";
+  input.addEventListener("change", () => {
+    if (input.files.length) {
+      uploadImage(editor, options, input.files[0]);
+    }
+  });
+  input.click();
+}
+
+async function uploadImage(editor, options, file) {
+  const status = options.status;
+  status(`Uploading ${file.name}…`);
+  const body = new FormData();
+  body.append("file", file);
+  let answer;
+  try {
+    const response = await fetch(options.uploadUrl, {
+      method: "POST",
+      body,
+      headers: { "X-CSRFToken": options.csrfToken },
+      credentials: "same-origin",
+    });
+    answer = await response.json();
+    if (!response.ok) {
+      status(answer.error || "The image could not be uploaded.", true);
+      return;
+    }
+  } catch (error) {
+    status("The image could not be uploaded: the connection failed. Try again.", true);
+    return;
+  }
+  status("");
+  const details = await describeImage(file.name);
+  if (!details) {
+    return;
+  }
+  const caption = [details.caption, details.credit ? `(${details.credit})` : ""].filter(Boolean).join(" ");
+  const content = [
+    {
+      type: "picture",
+      attrs: {
+        src: answer.src,
+        srcset: answer.srcset,
+        webpSrcset: answer.webpSrcset,
+        sizes: answer.sizes,
+        width: String(answer.width),
+        height: String(answer.height),
+        alt: details.alt,
+      },
+    },
+  ];
+  if (caption) {
+    content.push({ type: "figcaption", content: [{ type: "text", text: caption }] });
+  }
+  editor.chain().focus().insertContent({ type: "figure", content }).run();
+}
+
+/* Ask for alt text (required), caption and credit in a small dialog. */
+function describeImage(filename) {
+  return new Promise((resolve) => {
+    const dialog = document.createElement("dialog");
+    dialog.className = "image-dialog";
+    dialog.setAttribute("aria-labelledby", "image-dialog-title");
+    const form = document.createElement("form");
+    form.method = "dialog";
+    const heading = document.createElement("h2");
+    heading.id = "image-dialog-title";
+    heading.textContent = `Describe ${filename}`;
+    form.append(heading);
+    const fields = {};
+    for (const [name, text, required] of [
+      ["alt", "Alt text (what the image shows, for readers who cannot see it)", true],
+      ["caption", "Caption", false],
+      ["credit", "Credit", false],
+    ]) {
+      const p = document.createElement("p");
+      const fieldLabel = document.createElement("label");
+      fieldLabel.htmlFor = `image-dialog-${name}`;
+      fieldLabel.textContent = text;
+      const input = document.createElement("input");
+      input.type = "text";
+      input.id = `image-dialog-${name}`;
+      input.required = required;
+      p.append(fieldLabel, input);
+      form.append(p);
+      fields[name] = input;
+    }
+    const actions = document.createElement("p");
+    const insert = document.createElement("button");
+    insert.className = "submit";
+    insert.value = "insert";
+    insert.textContent = "Insert image";
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "link-button";
+    cancel.textContent = "Cancel";
+    actions.append(insert, " ", cancel);
+    form.append(actions);
+    dialog.append(form);
+    document.body.append(dialog);
+
+    let done = false;
+    const finish = (value) => {
+      if (!done) {
+        done = true;
+        dialog.close();
+        dialog.remove();
+        resolve(value);
+      }
+    };
+    cancel.addEventListener("click", () => finish(null));
+    dialog.addEventListener("cancel", () => finish(null));
+    form.addEventListener("submit", (event) => {
+      if (!fields.alt.value.trim()) {
+        event.preventDefault();
+        fields.alt.focus();
+        return;
+      }
+      finish({
+        alt: fields.alt.value.trim(),
+        caption: fields.caption.value.trim(),
+        credit: fields.credit.value.trim(),
+      });
+    });
+    dialog.showModal();
+    fields.alt.focus();
+  });
+}
+
+window.CoursblogEditor = { mount };
