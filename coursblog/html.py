@@ -20,6 +20,7 @@ import threading
 from functools import partial
 from html import unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 from bleach import html5lib_shim
 from bleach.linkifier import LinkifyFilter
@@ -33,16 +34,41 @@ POST_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "dd", "dl",
         "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-        "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
-        "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+        "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s", "small", "source",
+        "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+        "u", "ul",
     }
 )  # fmt: skip
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme.lower() in ("", "http", "https")
+    except ValueError:
+        return False
+
+
+def _image_attribute(tag: str, name: str, value: str) -> bool:
+    """Pictures: plain attributes, and only web or relative URLs in src and srcset."""
+    if name in ("srcset", "src"):
+        candidates = value.split(",") if name == "srcset" else [value]
+        return all(_is_web_url(c.strip().split(" ")[0]) for c in candidates if c.strip())
+    if name == "type":
+        return value.startswith("image/")
+    allowed = {
+        "img": {"alt", "title", "width", "height", "sizes", "loading"},
+        "source": {"sizes", "media"},
+    }
+    return name in allowed[tag]
+
+
 POST_ATTRIBUTES = {
     "a": ["href", "title"],
     "abbr": ["title"],
     "blockquote": ["cite"],
     "q": ["cite"],
-    "img": ["src", "alt", "title", "width", "height", "srcset", "sizes", "loading"],
+    "img": _image_attribute,
+    "source": _image_attribute,
     "ol": ["start", "reversed"],
     "td": ["colspan", "rowspan"],
     "th": ["colspan", "rowspan", "scope"],

@@ -19,6 +19,24 @@ const Citation = Node.create({
   renderHTML({ HTMLAttributes }) {
     return ["cite", mergeAttributes(HTMLAttributes), 0];
   },
+  addKeyboardShortcuts() {
+    return {
+      // Enter at the citation line leaves the quote for a new paragraph.
+      Enter: ({ editor }) => {
+        if (!editor.isActive("citation")) {
+          return false;
+        }
+        const { $from } = editor.state.selection;
+        for (let depth = $from.depth; depth > 0; depth -= 1) {
+          if ($from.node(depth).type.name === "blockquote") {
+            const after = $from.after(depth);
+            return editor.chain().insertContentAt(after, { type: "paragraph" }).setTextSelection(after + 1).run();
+          }
+        }
+        return false;
+      },
+    };
+  },
 });
 
 const QuoteWithCitation = Blockquote.extend({
@@ -302,7 +320,10 @@ async function uploadImage(editor, options, file) {
   if (caption) {
     content.push({ type: "figcaption", content: [{ type: "text", text: caption }] });
   }
-  editor.chain().focus().insertContent({ type: "figure", content }).run();
+  // A figure is a block of its own: it goes after the top-level block holding the cursor.
+  const { $from } = editor.state.selection;
+  const position = $from.depth > 0 ? $from.after(1) : editor.state.doc.content.size;
+  editor.chain().focus().insertContentAt(position, { type: "figure", content }).run();
 }
 
 /* Ask for alt text (required), caption and credit in a small dialog. */

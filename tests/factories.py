@@ -16,8 +16,13 @@ _numbers = itertools.count(1)
 
 def make_user(username: str | None = None, *, instructor: bool = False, **overrides) -> User:
     username = username or f"student{next(_numbers)}"
-    fields = {"first_name": username.capitalize(), "email": f"{username}@example.edu", **overrides}
-    user = User.objects.create_user(username=username, password="password", **fields)
+    fields = {
+        "first_name": username.capitalize(),
+        "email": f"{username}@example.edu",
+        "password": "password",
+        **overrides,
+    }
+    user = User.objects.create_user(username=username, **fields)
     if instructor:
         make_instructor(user)
     return user

@@ -154,3 +154,30 @@ def test_comments_allow_only_inline_markup():
 
 def test_plain_text_is_unescaped_text():
     assert plain_text("<p>Fish &amp; chips</p>\n<p>and  peas</p>") == "Fish & chips and peas"
+
+
+def test_pictures_keep_their_renditions():
+    picture = (
+        '<figure><picture><source type="image/webp" srcset="/media/a-480w.webp 480w, '
+        '/media/a-960w.webp 960w" sizes="42rem"><img src="/media/a-960w.jpg" '
+        'srcset="/media/a-480w.jpg 480w, https://cdn.example/a.jpg 960w" sizes="42rem" '
+        'width="960" height="640" alt="A map"></picture>'
+        "<figcaption>Map (Archive)</figcaption></figure>"
+    )
+    assert sanitize_html(picture) == picture
+
+
+@pytest.mark.parametrize(
+    "sneaky",
+    [
+        '<picture><source srcset="javascript:alert(1) 1x"></picture>',
+        '<img srcset="/ok.jpg 1x, data:image/svg+xml;base64,PHN2Zz4= 2x" alt="">',
+        '<source type="text/html" srcset="/x.html">',
+        '<img src="data:image/png;base64,AAAA" alt="">',
+    ],
+)
+def test_picture_urls_must_be_web_or_site_addresses(sneaky):
+    cleaned = sanitize_html(sneaky)
+    assert "javascript" not in cleaned
+    assert "data:" not in cleaned
+    assert "text/html" not in cleaned

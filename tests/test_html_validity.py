@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from comments.models import Comment
+from course.models import CourseSettings
 from posts.models import Post
 from tests.tools import needs
 
@@ -42,7 +43,10 @@ def rendered_pages() -> dict[str, str]:
     url = post.get_absolute_url()
     caroline = Comment.objects.get(body__startswith="Anderson")
     guest, member, enforcing = Client(), Client(), Client(enforce_csrf_checks=True)
+    writer, instructor = Client(), Client()
     member.force_login(User.objects.get(username="caroline"))
+    writer.force_login(User.objects.get(username="anderson"))
+    instructor.force_login(User.objects.get(username="instructor"))
     guest.post(url, {"name": "Maya", "email": "maya@example.edu", "body": "Held <b>one</b>"})
     closed = Post.objects.create(
         title="Closed", author=post.author, status="published", comments_open=False
@@ -61,8 +65,23 @@ def rendered_pages() -> dict[str, str]:
         ),
         "post-csrf": enforcing.post(url, {"name": "M", "email": "m@x.io", "body": "kept"}),
         "login": guest.get(reverse("account_login")),
+        "signup-closed": guest.get(reverse("account_signup")),
+        "password-reset": guest.get(reverse("account_reset_password")),
         "not-found": guest.get("/posts/no-such-post/"),
+        "author": guest.get(reverse("posts:author", kwargs={"username": "anderson"})),
+        "source": guest.get(reverse("posts:source", kwargs={"pk": post.sources.first().pk})),
+        "editor-new": writer.get(reverse("posts:write")),
+        "editor-existing": writer.get(reverse("posts:edit", kwargs={"pk": post.pk})),
+        "editor-errors": writer.post(reverse("posts:write"), {"title": "", "body": "<p>x</p>"}),
+        "preview": writer.get(reverse("posts:preview", kwargs={"pk": post.pk})),
+        "your-posts": writer.get(reverse("posts:mine")),
+        "review": instructor.get(reverse("posts:review")),
     }
+    settings = CourseSettings.load()
+    settings.join_code = "HIST-214"
+    settings.save()
+    pages["signup-open"] = guest.get(reverse("account_signup"))
+    pages["signup-errors"] = guest.post(reverse("account_signup"), {"join_code": "no"})
     return {name: response.content.decode() for name, response in pages.items()}
 
 

@@ -70,8 +70,13 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AlterField(
-            model_name='post',
-            name='slug',
-            field=models.SlugField(blank=True, help_text='Made from the title, which it follows until the post is first published.', max_length=200, unique=True),
+            model_name="post",
+            name="slug",
+            field=models.SlugField(
+                blank=True,
+                help_text="Made from the title, which it follows until the post is first published.",
+                max_length=200,
+                unique=True,
+            ),
         ),
     ]

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from course.models import CourseSettings
 from tests.browser.pages import log_in
 from tests.factories import make_comment
 from tests.tools import needs
@@ -29,13 +30,31 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("state", ["guest", "reply-with-errors", "member", "home", "login"])
+@pytest.mark.parametrize(
+    "state",
+    ["guest", "reply-with-errors", "member", "home", "login", "signup", "editor", "editor-errors"],
+)
 def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
     page = new_page()
     if state == "home":
         page.goto("/")
     elif state == "login":
         page.goto("/accounts/login/")
+    elif state == "signup":
+        settings = CourseSettings.load()
+        settings.join_code = "HIST-214"
+        settings.save()
+        page.goto("/accounts/signup/")
+        page.click("form.stacked-form button.submit")
+        expect(page.locator(".field-error").first).to_be_visible()
+    elif state.startswith("editor"):
+        log_in(page, "anderson")
+        page.goto(f"/write/{demo.pk}/")
+        expect(page.locator(".rich-text-toolbar")).to_be_visible()
+        if state == "editor-errors":
+            page.fill("#id_title", "")
+            page.click("button[value=save]")
+            expect(page.locator(".form-errors")).to_be_visible()
     else:
         if state == "member":
             log_in(page, "caroline")
