@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from posts import publishing
 from posts.models import Citation, Post, Source
 
 
@@ -22,7 +25,9 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["author"]
     autocomplete_fields = ["author"]
+    raw_id_fields = ["featured_image"]
     inlines = [CitationInline]
+    actions = ["approve_and_publish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "body", "excerpt"]}),
         (
@@ -38,6 +43,16 @@ class PostAdmin(admin.ModelAdmin):
         ),
         ("Publishing", {"fields": ["status", "published_at", "comments_open"]}),
     ]
+
+
+    @admin.action(
+        permissions=["change"], description="Approve and publish the selected submitted posts"
+    )
+    def approve_and_publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        submitted = list(queryset.filter(status=Post.Status.PENDING))
+        for post in submitted:
+            publishing.approve(post)
+        self.message_user(request, f"{len(submitted)} submitted post(s) published.")
 
 
 @admin.register(Source)

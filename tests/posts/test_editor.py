@@ -388,3 +388,19 @@ def test_your_posts_lists_drafts_too(client, writer):
     html = client.get(reverse("posts:mine")).content.decode()
     assert "My draft" in html
     assert "Someone else" not in html
+
+
+def test_the_admin_approves_submitted_posts_in_bulk(client):
+    submitted = make_post(status=Post.Status.PENDING, published_at=None)
+    draft = make_post(status=Post.Status.DRAFT, published_at=None)
+    client.force_login(make_user("teacher", instructor=True))
+    changelist = reverse("admin:posts_post_changelist")
+    assert "Submitted for review" in client.get(changelist, {"status__exact": "pending"}).content.decode()
+    client.post(
+        changelist,
+        {"action": "approve_and_publish", "_selected_action": [submitted.pk, draft.pk]},
+    )
+    submitted.refresh_from_db()
+    draft.refresh_from_db()
+    assert submitted.status == Post.Status.PUBLISHED
+    assert draft.status == Post.Status.DRAFT
