@@ -202,6 +202,12 @@ function mount(textarea, options) {
   editor.on("selectionUpdate", refresh);
   editor.on("transaction", refresh);
 
+  // Clicking a button must not take the focus (and the selection) away from the text.
+  toolbar.addEventListener("mousedown", (event) => {
+    if (event.target.closest("button")) {
+      event.preventDefault();
+    }
+  });
   toolbar.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-command]");
     if (!button) {

@@ -50,6 +50,7 @@ def write_essay(page, photo) -> None:
     toolbar(page, "Block quote")
     type_in_body(page, "The appearance of the commune program introduced discord.")
     toolbar(page, "Quote citation")
+    expect(body.locator("blockquote cite")).to_have_text("(pg. )")
     type_in_body(page, "92")  # the cursor waits in "(pg. |)"
     body.press("Enter")  # leaves the quote
     type_in_body(page, "As the image shows:")
