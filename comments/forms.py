@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import re
+import time
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.signing import BadSignature, Signer
 from django.db import transaction
 
-from comments import moderation
+from comments import moderation, notifications
 from comments.models import (
     BODY_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
     URL_MAX_LENGTH,
     Comment,
+    DiscussionSettings,
 )
 from coursblog.html import plain_text, render_comment_html
 
@@ -28,8 +32,15 @@ INVISIBLE_FORMATTING = re.compile(
 SINGLE_LINE_FIELDS = ("name", "email", "url", "parent")
 PK_PATTERN = re.compile(r"[0-9]{1,18}")
 
-# Refusals that are about permission, not about what was typed: HTTP 403.
-FORBIDDEN_CODES = ("closed", "parent_not_approved")
+# The HTTP status of a refusal, by the code of its error; anything else is a 400.
+REFUSAL_STATUS = {
+    "closed": 403,
+    "members_only": 403,
+    "parent_not_approved": 403,
+    "duplicate": 409,
+    "flood": 429,
+}
+FORM_SIGNER_SALT = "comments.form.issued"
 
 
 def _too_long(what: str) -> str:
@@ -65,13 +76,66 @@ def find_reply_target(post, raw_pk: str, *, lock: bool = False) -> Comment | Non
     return parent
 
 
-class CommentForm(forms.Form):
-    """The "Leave a Reply" form. Field names match WordPress's where they can.
-
-    Invisible control characters are removed from what was sent before anything
+class _TypedTextForm(forms.Form):
+    """Invisible control characters are removed from what was sent before anything
     else happens, and the form then refuses once with a message, so the text shown
-    back is exactly what will be saved next time.
-    """
+    back is exactly what will be saved next time."""
+
+    body = forms.CharField(
+        label="Comment",
+        max_length=BODY_MAX_LENGTH,
+        error_messages={
+            "required": "Please type your comment.",
+            "max_length": _too_long("Your comment"),
+        },
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+    )
+
+    def __init__(self, data=None, **kwargs):
+        self.had_control_characters: set[str] = set()
+        if data is not None:
+            data = self._without_control_characters(data)
+        super().__init__(data, **kwargs)
+        for field in self.fields.values():
+            # The browser would cut a long paste silently; the server says so instead.
+            field.widget.attrs.pop("maxlength", None)
+
+    def _without_control_characters(self, data):
+        data = data.copy()
+        for field_name in (*SINGLE_LINE_FIELDS, "body"):
+            value = data.get(field_name)
+            if not isinstance(value, str):
+                continue
+            cleaned = CONTROL_CHARACTERS.sub("", value)
+            if field_name in SINGLE_LINE_FIELDS:
+                cleaned = INVISIBLE_FORMATTING.sub("", LINE_BREAKS.sub(" ", cleaned))
+            if cleaned != value:
+                self.had_control_characters.add(field_name)
+                data[field_name] = cleaned
+        return data
+
+    def _refuse_control_characters(self, field_name: str, value):
+        if field_name in self.had_control_characters:
+            raise ValidationError(
+                "This contained invisible control characters, which we have removed. "
+                "Check the text and send it again.",
+                code="control_characters",
+            )
+        return value
+
+    def clean_body(self) -> str:
+        body = self._refuse_control_characters("body", self.cleaned_data["body"])
+        if not plain_text(render_comment_html(body)):
+            raise ValidationError(
+                "Your comment has no text once markup that is not allowed is removed. "
+                "Please type your comment as plain text.",
+                code="empty_after_cleaning",
+            )
+        return body
+
+
+class CommentForm(_TypedTextForm):
+    """The "Leave a Reply" form. Field names match WordPress's where they can."""
 
     name = forms.CharField(
         label="Name",
@@ -101,53 +165,41 @@ class CommentForm(forms.Form):
         },
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    body = forms.CharField(
-        label="Comment",
-        max_length=BODY_MAX_LENGTH,
-        error_messages={
-            "required": "Please type your comment.",
-            "max_length": _too_long("Your comment"),
-        },
-        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-    )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    notify_replies = forms.BooleanField(label="Notify me of replies by email", required=False)
+    save_details = forms.BooleanField(
+        label="Save my name, email and website in this browser for the next time I comment.",
+        required=False,
+    )
+    # Anti-spam: a field people never see (bots fill it), and when the form was issued.
+    phone = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    issued = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data=None, *, post, user, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        post,
+        user,
+        rules: DiscussionSettings | None = None,
+        ip_address: str | None = None,
+        user_agent: str = "",
+        **kwargs,
+    ):
         self.post = post
         self.user = user
-        self.had_control_characters: set[str] = set()
-        if data is not None:
-            data = self._without_control_characters(data)
+        self.rules = rules or DiscussionSettings.load()
+        self.ip_address = ip_address
+        self.user_agent = user_agent[:500]
         super().__init__(data, **kwargs)
-        for field in self.fields.values():
-            # The browser would cut a long paste silently; the server says so instead.
-            field.widget.attrs.pop("maxlength", None)
+        self.initial.setdefault("issued", issue_stamp())
         if user.is_authenticated:
-            for field_name in ("name", "email", "url"):
+            for field_name in ("name", "email", "url", "save_details"):
                 del self.fields[field_name]
-
-    def _without_control_characters(self, data):
-        data = data.copy()
-        for field_name in (*SINGLE_LINE_FIELDS, "body"):
-            value = data.get(field_name)
-            if not isinstance(value, str):
-                continue
-            cleaned = CONTROL_CHARACTERS.sub("", value)
-            if field_name in SINGLE_LINE_FIELDS:
-                cleaned = INVISIBLE_FORMATTING.sub("", LINE_BREAKS.sub(" ", cleaned))
-            if cleaned != value:
-                self.had_control_characters.add(field_name)
-                data[field_name] = cleaned
-        return data
-
-    def _refuse_control_characters(self, field_name: str, value):
-        if field_name in self.had_control_characters:
-            raise ValidationError(
-                "This contained invisible control characters, which we have removed. "
-                "Check the text and send it again.",
-                code="control_characters",
-            )
-        return value
 
     def clean_name(self) -> str:
         return self._refuse_control_characters("name", self.cleaned_data["name"])
@@ -158,71 +210,144 @@ class CommentForm(forms.Form):
     def clean_url(self) -> str:
         return self._refuse_control_characters("url", self.cleaned_data["url"])
 
-    def clean_body(self) -> str:
-        body = self._refuse_control_characters("body", self.cleaned_data["body"])
-        if not plain_text(render_comment_html(body)):
-            raise ValidationError(
-                "Your comment has no text once markup that is not allowed is removed. "
-                "Please type your comment as plain text.",
-                code="empty_after_cleaning",
-            )
-        return body
-
     def clean_parent(self) -> Comment | None:
         return find_reply_target(self.post, self.cleaned_data["parent"])
 
+    def clean_phone(self) -> str:
+        if self.cleaned_data["phone"]:
+            raise ValidationError(
+                "Your comment was taken for an automated one, because a field meant to stay "
+                "empty was filled in. Send it again without filling in “Leave this field empty”.",
+                code="honeypot",
+            )
+        return ""
+
+    def clean_issued(self) -> str:
+        """Refuse a form sent faster than a person types, or older than a sitting."""
+        raw = self.cleaned_data["issued"]
+        try:
+            issued_at = int(Signer(salt=FORM_SIGNER_SALT).unsign(raw))
+        except (BadSignature, ValueError):
+            self._reissue()
+            raise ValidationError(
+                "This form could not be checked. It has been renewed: please send it again.",
+                code="stale_form",
+            ) from None
+        age = time.time() - issued_at
+        if age < settings.COMMENT_FORM_MIN_SECONDS:
+            raise ValidationError(
+                "That was sent faster than a person can write. Please check your comment "
+                "and send it again.",
+                code="too_fast",
+            )
+        if age > settings.COMMENT_FORM_MAX_SECONDS:
+            self._reissue()
+            raise ValidationError(
+                "This form was open for a long time and has expired. It has been renewed: "
+                "please send your comment again.",
+                code="stale_form",
+            )
+        return raw
+
+    def _reissue(self) -> None:
+        self.data["issued"] = issue_stamp()
+
     def clean(self):
         try:
-            moderation.check_can_comment(self.post, self.user)
+            moderation.check_can_comment(self.post, self.user, self.rules)
+        except moderation.MembersOnly as refusal:
+            raise ValidationError(str(refusal), code="members_only") from None
         except moderation.CommentingClosed as closed:
             raise ValidationError(str(closed), code="closed") from None
-        return super().clean()
+        cleaned = super().clean()
+        if not self.errors:
+            draft = self._comment(cleaned.get("parent"))
+            if moderation.is_flooding(draft):
+                raise ValidationError("You are posting comments too quickly.", code="flood")
+            if moderation.is_duplicate(draft):
+                raise ValidationError(
+                    "Duplicate comment detected; it looks as though you've already said that!",
+                    code="duplicate",
+                )
+        return cleaned
+
+    def _comment(self, parent: Comment | None) -> Comment:
+        """The comment this form describes, not yet saved."""
+        data = self.cleaned_data
+        comment = Comment(
+            post=self.post,
+            parent=moderation.reply_parent(parent, self.rules),
+            body=data["body"],
+            notify_replies=data.get("notify_replies", False),
+            ip_address=self.ip_address,
+            user_agent=self.user_agent,
+        )
+        if self.user.is_authenticated:
+            comment.user = self.user
+            comment.author_name = self.user.display_name
+            comment.author_email = self.user.email
+        else:
+            comment.author_name = data["name"]
+            comment.author_email = data["email"]
+            comment.author_url = data["url"]
+        return comment
 
     def refusal_status(self) -> int:
-        """HTTP status for a refused form: 403 when not allowed, else 400."""
-        for code in FORBIDDEN_CODES:
-            if self.has_error(NON_FIELD_ERRORS, code) or self.has_error("parent", code):
-                return 403
+        """HTTP status for a refused form: 403, 409 or 429 by what refused it, else 400."""
+        for error_list in self.errors.as_data().values():
+            for error in error_list:
+                if error.code in REFUSAL_STATUS:
+                    return REFUSAL_STATUS[error.code]
         return 400
 
-    @property
-    def replying_to(self) -> Comment | None:
-        """The approved comment this form replies to, once validated."""
-        if hasattr(self, "cleaned_data"):
-            return self.cleaned_data.get("parent")
-        return None
-
-    def save(self, *, ip_address: str | None, user_agent: str) -> Comment | None:
-        """Save the comment with the status the moderation policy gives it.
+    def save(self) -> Comment | None:
+        """Save the comment with the status the discussion rules give it.
 
         The parent is checked again under its thread's lock: if it was deleted or
         removed since the form was validated, nothing is saved, the form gets the
-        error, and this returns None.
+        error, and this returns None. Notifications go out once the save commits.
         """
-        data = self.cleaned_data
         with transaction.atomic():
-            parent = data["parent"]
+            parent = self.cleaned_data["parent"]
             if parent is not None:
                 try:
                     parent = find_reply_target(self.post, str(parent.pk), lock=True)
                 except ValidationError as error:
                     self.add_error("parent", error)
                     return None
-            comment = Comment(
-                post=self.post,
-                parent=parent,
-                body=data["body"],
-                ip_address=ip_address,
-                user_agent=user_agent[:500],
-            )
-            if self.user.is_authenticated:
-                comment.user = self.user
-                comment.author_name = self.user.display_name
-                comment.author_email = self.user.email
-            else:
-                comment.author_name = data["name"]
-                comment.author_email = data["email"]
-                comment.author_url = data["url"]
-            comment.status = moderation.initial_status(comment)
+            comment = self._comment(parent)
+            comment.render_body()
+            verdict = moderation.judge(comment, self.rules)
+            comment.status = verdict.status
             comment.save()
+            transaction.on_commit(lambda: notifications.comment_posted(comment, verdict.reason))
+        return comment
+
+
+def issue_stamp() -> str:
+    """The signed time a comment form was handed out (see CommentForm.clean_issued)."""
+    return Signer(salt=FORM_SIGNER_SALT).sign(str(int(time.time())))
+
+
+class CommentEditForm(_TypedTextForm):
+    """A commenter's own edit, within the edit window: checked again like a new comment."""
+
+    def __init__(self, data=None, *, comment: Comment, rules: DiscussionSettings, **kwargs):
+        self.comment = comment
+        self.rules = rules
+        kwargs.setdefault("initial", {"body": comment.body})
+        super().__init__(data, **kwargs)
+
+    def save(self) -> Comment:
+        comment = self.comment
+        comment.body = self.cleaned_data["body"]
+        comment.render_body()
+        verdict = moderation.judge(comment, self.rules)
+        was_approved = comment.status == Comment.Status.APPROVED
+        comment.status = verdict.status
+        comment.save(update_fields=["body", "status"])
+        if not was_approved and comment.status == Comment.Status.APPROVED:
+            transaction.on_commit(lambda: notifications.comment_approved(comment))
+        elif was_approved and comment.status == Comment.Status.PENDING:
+            transaction.on_commit(lambda: notifications.comment_posted(comment, verdict.reason))
         return comment

@@ -4,8 +4,9 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -19,6 +20,89 @@ NAME_MAX_LENGTH = 245
 EMAIL_MAX_LENGTH = 100
 URL_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 65525
+
+
+class DiscussionSettings(models.Model):
+    """The course's discussion rules, as WordPress's Settings > Discussion: one record."""
+
+    class WhoCanComment(models.TextChoices):
+        ANYONE = "anyone", "Anyone (guests give their name and email)"
+        MEMBERS = "members", "Only logged-in course members"
+
+    class Order(models.TextChoices):
+        OLDEST = "oldest", "Oldest threads first"
+        NEWEST = "newest", "Newest threads first"
+
+    who_can_comment = models.CharField(
+        max_length=10, choices=WhoCanComment.choices, default=WhoCanComment.ANYONE
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+        help_text="How many levels replies nest (2 to 10). The deepest level has no Reply link.",
+    )
+    close_after_days_enabled = models.BooleanField("close comments on old posts", default=False)
+    close_after_days = models.PositiveSmallIntegerField(
+        "days until comments close",
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="Counted from publication. A post whose comments are closed stays closed.",
+    )
+    hold_all = models.BooleanField("every comment must be approved by an instructor", default=False)
+    hold_link_count = models.PositiveSmallIntegerField(
+        "hold a comment with this many links or more",
+        default=2,
+        help_text="Web addresses in the text count. 0 turns this rule off.",
+    )
+    moderation_words = models.TextField(
+        blank=True,
+        help_text="Hold a comment whose name, email, website, text, IP address or browser "
+        "contains any of these, one per line (case-insensitive; “press” matches “WordPress”).",
+    )
+    require_previous_approval = models.BooleanField(
+        "a guest must have a previously approved comment",
+        default=True,
+        help_text="Otherwise the guest's comment waits for an instructor.",
+    )
+    disallowed_words = models.TextField(
+        blank=True,
+        help_text="Send a comment containing any of these (matched as above) to the trash.",
+    )
+    paginate = models.BooleanField("break comments into pages", default=True)
+    threads_per_page = models.PositiveSmallIntegerField(
+        "top-level threads per page", default=50, validators=[MinValueValidator(1)]
+    )
+    order = models.CharField(max_length=10, choices=Order.choices, default=Order.OLDEST)
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        "minutes a commenter may edit or delete their comment", default=10
+    )
+    notify_post_author = models.BooleanField(
+        "email a post's author about each new approved comment", default=True
+    )
+    notify_instructors = models.BooleanField(
+        "email the instructors about each comment held for moderation", default=True
+    )
+
+    class Meta:
+        verbose_name = "discussion settings"
+        verbose_name_plural = "discussion settings"
+
+    def __str__(self) -> str:
+        return "Discussion settings"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> DiscussionSettings:
+        settings_record, _ = cls.objects.get_or_create(pk=1)
+        return settings_record
+
+    @property
+    def deepest_level(self) -> int:
+        """The mptt level of the deepest comments (levels count from 0)."""
+        return self.thread_depth - 1
 
 
 class ThreadRow(NamedTuple):
@@ -43,23 +127,38 @@ class CommentQuerySet(TreeQuerySet):
         """The moderation queue."""
         return self.filter(status=Comment.Status.PENDING)
 
-    def thread_rows(self, post, include: frozenset[int] = frozenset()) -> list[ThreadRow]:
-        """A post's discussion in display order (oldest thread first), in one query.
-
-        Holds every approved comment, the comments whose pks are in ``include``
-        (the reader's own held comments), and every comment with replies whatever
-        its status, so that a removed comment can still hold its approved replies.
-        """
+    def in_discussion(self, include: frozenset[int] = frozenset()) -> CommentQuerySet:
+        """What a discussion may show: approved comments, the reader's own (``include``),
+        and any comment with replies, which may stand in for a removed one."""
         wanted = Q(status=Comment.Status.APPROVED) | Q(rght__gt=F("lft") + 1)
         if include:
             wanted |= Q(pk__in=include)
-        rows = (
-            self.filter(post=post)
-            .filter(wanted)
-            .order_by("tree_id", "lft")
-            .values_list(*ThreadRow._fields)
-        )
-        return [ThreadRow._make(row) for row in rows]
+        return self.filter(wanted)
+
+    def thread_tree_ids(
+        self, post, include: frozenset[int] = frozenset(), *, newest_first: bool = False
+    ) -> list[int]:
+        """The post's top-level threads in display order, as tree ids (one query)."""
+        order = "-tree_id" if newest_first else "tree_id"
+        threads = self.filter(post=post, parent__isnull=True).in_discussion(include)
+        return list(threads.order_by(order).values_list("tree_id", flat=True))
+
+    def thread_rows(
+        self,
+        post,
+        include: frozenset[int] = frozenset(),
+        *,
+        tree_ids: list[int] | None = None,
+        newest_first: bool = False,
+    ) -> list[ThreadRow]:
+        """A post's discussion (or the threads ``tree_ids``) in display order, one query."""
+        rows = self.filter(post=post).in_discussion(include)
+        if tree_ids is not None:
+            rows = rows.filter(tree_id__in=tree_ids)
+        order = ("-tree_id" if newest_first else "tree_id", "lft")
+        return [
+            ThreadRow._make(row) for row in rows.order_by(*order).values_list(*ThreadRow._fields)
+        ]
 
 
 class ParentGone(Exception):
@@ -86,13 +185,41 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
                 return comment
             # A repair moved the comment to another tree before we got the lock: again.
 
-    def tree_nodes(self) -> list[tree.Node]:
+    def tree_nodes(self, **filters) -> list[tree.Node]:
         fields = ("pk", "parent_id", "post_id", "tree_id", "lft", "rght", "level")
-        return [tree.Node(*row) for row in self.order_by().values_list(*fields)]
+        rows = self.filter(**filters).order_by().values_list(*fields)
+        return [tree.Node(*row) for row in rows]
 
     def tree_problems(self) -> list[tree.Problem]:
         """Every inconsistency in the comment trees (empty when all is well)."""
         return tree.find_problems(self.tree_nodes())
+
+    def rebuild_tree(self, tree_id: int) -> None:
+        """Recompute one tree from its parent links (several roots: new trees for the
+        others). The caller holds the tree's lock and, for new roots, the new-tree lock."""
+        nodes = self.tree_nodes(tree_id=tree_id)
+        highest_other = self.exclude(tree_id=tree_id).aggregate(Max("tree_id"))["tree_id__max"]
+        taken = {highest_other} if highest_other else set()  # new trees go after every other
+        self._apply_placements(nodes, tree.rebuild(nodes, taken_tree_ids=taken))
+
+    def _apply_placements(self, nodes: list[tree.Node], placements) -> int:
+        moved = []
+        for node in nodes:
+            place = placements[node.pk]
+            current = (node.tree_id, node.lft, node.rght, node.level, node.parent_id)
+            if current != (place.tree_id, place.lft, place.rght, place.level, place.parent_id):
+                moved.append(
+                    Comment(
+                        pk=node.pk,
+                        tree_id=place.tree_id,
+                        lft=place.lft,
+                        rght=place.rght,
+                        level=place.level,
+                        parent_id=place.parent_id,
+                    )
+                )
+        self.bulk_update(moved, ["tree_id", "lft", "rght", "level", "parent"], batch_size=500)
+        return len(moved)
 
     def repair_trees(self) -> int:
         """Rebuild each broken tree from its parent links; return how many comments moved.
@@ -114,23 +241,7 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
             affected = [node for node in nodes if family[node.pk] in damaged]
             taken = {node.tree_id for node in nodes if family[node.pk] not in damaged}
             placements = tree.rebuild(affected, taken_tree_ids=taken)
-            moved = []
-            for node in affected:
-                place = placements[node.pk]
-                current = (node.tree_id, node.lft, node.rght, node.level, node.parent_id)
-                if current != (place.tree_id, place.lft, place.rght, place.level, place.parent_id):
-                    moved.append(
-                        Comment(
-                            pk=node.pk,
-                            tree_id=place.tree_id,
-                            lft=place.lft,
-                            rght=place.rght,
-                            level=place.level,
-                            parent_id=place.parent_id,
-                        )
-                    )
-            self.bulk_update(moved, ["tree_id", "lft", "rght", "level", "parent"], batch_size=500)
-            return len(moved)
+            return self._apply_placements(affected, placements)
 
 
 class Comment(MPTTModel):
@@ -169,6 +280,9 @@ class Comment(MPTTModel):
     author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
     body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
     body_html = models.TextField(editable=False, default="")
+    notify_replies = models.BooleanField(
+        "email me replies", default=False, help_text="The commenter asked to hear of replies."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     previous_status = models.CharField(
         max_length=10, choices=Status.choices, blank=True, editable=False
@@ -204,7 +318,14 @@ class Comment(MPTTModel):
         return f"{self.author_name} on {self.post}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        """The comment on the page of the discussion that holds its thread."""
+        from comments.thread import page_url, thread_page
+
+        return f"{page_url(self.post, thread_page(self))}#comment-{self.pk}"
+
+    def render_body(self) -> None:
+        """Sanitise ``body`` into ``body_html`` (save does this; the policy reads it first)."""
+        self.body_html = render_comment_html(self.body)
 
     @property
     def is_approved(self) -> bool:
@@ -217,7 +338,7 @@ class Comment(MPTTModel):
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
-            self.body_html = render_comment_html(self.body)
+            self.render_body()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         if not self._state.adding:
@@ -238,15 +359,24 @@ class Comment(MPTTModel):
     save.alters_data = True
 
     def delete(self, *args, **kwargs):
-        """Delete this comment and its replies, closing the gap in the tree under its lock.
+        """Delete this comment for good; its replies move up to its parent.
 
-        A comment already deleted (with an ancestor, say) is left alone.
+        Replies to a top-level comment become top-level threads of their own. The
+        tree is rebuilt from its parent links under the tree's lock (and the
+        new-tree lock, for the new threads). A comment already gone is left alone.
         """
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        manager = Comment.objects.db_manager(using)
         with transaction.atomic(using=using):
-            if Comment.objects.db_manager(using).lock_thread(self.pk) is None:
+            if self.parent_id is None:
+                tree.lock_tree(tree.NEW_TREE_LOCK, using)
+            current = manager.lock_thread(self.pk)
+            if current is None:
                 return 0, {}
-            return super().delete(*args, **kwargs)
+            manager.filter(parent_id=current.pk).update(parent_id=current.parent_id)
+            deleted = models.Model.delete(current, using=using)  # not mptt's: no subtree
+            manager.rebuild_tree(current.tree_id)
+            return deleted
 
     delete.alters_data = True
 
@@ -271,6 +401,7 @@ class Comment(MPTTModel):
         the status to restore)."""
         if status == self.status:
             return
+        was_held = self.status == self.Status.PENDING
         if status in (self.Status.SPAM, self.Status.TRASH):
             if self.status not in (self.Status.SPAM, self.Status.TRASH):
                 self.previous_status = self.status
@@ -280,3 +411,7 @@ class Comment(MPTTModel):
         self.moderated_by = by if by is not None and by.is_authenticated else None
         self.moderated_at = timezone.now()
         self.save(update_fields=["status", "previous_status", "moderated_by", "moderated_at"])
+        if was_held and status == self.Status.APPROVED:
+            from comments import notifications
+
+            transaction.on_commit(lambda: notifications.comment_approved(self))

@@ -1,30 +1,63 @@
-"""The course's discussion policy: who may comment, and which comments wait.
+"""The course's discussion policy: who may comment, which comments wait, which are refused.
 
-The policy lives here, in plain functions; the actions (approve, spam, trash,
-restore) are methods of Comment. Views and the admin call both and decide nothing.
+The rules follow WordPress's discussion settings and check_comment(), in its order:
+the post's author and the instructors are trusted; a disallowed word sends a
+comment to the trash; otherwise a comment is held when every comment must be
+approved, when it has too many links, when it contains a moderation word, or when
+a guest has no approved comment yet. The actions (approve, spam, trash, restore)
+are methods of Comment. Views and the admin call these and decide nothing.
 """
 
 from __future__ import annotations
 
-from django.contrib.sessions.backends.base import SessionBase
+import dataclasses
+import re
+from datetime import timedelta
 
-from comments.models import Comment
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils import timezone
+
+from comments.models import Comment, DiscussionSettings
 
 # The reader's own comments, so a held comment shows to its author (same session).
 OWN_COMMENTS_SESSION_KEY = "comments:own"
 OWN_COMMENTS_REMEMBERED = 50
+FLOOD_SECONDS = 15
+LINK = re.compile(r"<a\s", re.IGNORECASE)
 
 
 class CommentingClosed(Exception):
     """Nobody may comment on this post now; the message says why."""
 
 
-def check_can_comment(post, user) -> None:
-    """Raise CommentingClosed unless ``user`` may comment on ``post`` now."""
+class MembersOnly(CommentingClosed):
+    """Only logged-in course members may comment."""
+
+
+def is_instructor(user) -> bool:
+    return user.is_authenticated and user.has_perm("comments.moderate_comment")
+
+
+def comments_closed_reason(post, rules: DiscussionSettings) -> str:
+    """Why ``post`` takes no comments now, or "" when it does."""
     if not post.is_published:
-        raise CommentingClosed("This post is not published, so it cannot take comments yet.")
+        return "This post is not published, so it cannot take comments yet."
     if not post.comments_open:
-        raise CommentingClosed("Comments are closed on this post.")
+        return "Comments are closed on this post."
+    if rules.close_after_days_enabled and post.published_at < timezone.now() - timedelta(
+        days=rules.close_after_days
+    ):
+        return f"Comments close {rules.close_after_days} days after a post is published."
+    return ""
+
+
+def check_can_comment(post, user, rules: DiscussionSettings | None = None) -> None:
+    """Raise CommentingClosed (or MembersOnly) unless ``user`` may comment on ``post``."""
+    rules = rules or DiscussionSettings.load()
+    if reason := comments_closed_reason(post, rules):
+        raise CommentingClosed(reason)
+    if rules.who_can_comment == rules.WhoCanComment.MEMBERS and not user.is_authenticated:
+        raise MembersOnly("Only course members can comment here. Log in to join the discussion.")
 
 
 def can_reply_to(parent: Comment) -> bool:
@@ -32,24 +65,99 @@ def can_reply_to(parent: Comment) -> bool:
     return parent.status == Comment.Status.APPROVED
 
 
-def initial_status(comment: Comment) -> str:
-    """The status a new comment starts with.
+def reply_parent(parent: Comment | None, rules: DiscussionSettings) -> Comment | None:
+    """Where a reply to ``parent`` goes: a reply to a comment at the deepest level
+    attaches beside it, at that level (WordPress's thread depth)."""
+    while parent is not None and parent.level >= rules.deepest_level:
+        parent = parent.parent
+    return parent
 
-    A logged-in course member's comment is approved. A guest's is held unless a
-    guest comment with the same name and email was approved before (WordPress's
-    "comment author must have a previously approved comment"). Only guest comments
-    count, so typing a member's name and email earns a guest nothing, even once
-    the member's account is gone.
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    status: str
+    reason: str  # why the comment was held or trashed, for the instructor
+
+
+def judge(comment: Comment, rules: DiscussionSettings) -> Verdict:
+    """The status a new (or edited) comment gets, and why."""
+    approved = Comment.Status.APPROVED
+    if comment.user_id is not None and (
+        comment.user_id == comment.post.author_id or is_instructor(comment.user)
+    ):
+        return Verdict(approved, "")
+    if word := matching_word(rules.disallowed_words, comment):
+        return Verdict(Comment.Status.TRASH, f"it contains the disallowed word “{word}”")
+    if rules.hold_all:
+        return Verdict(Comment.Status.PENDING, "every comment waits for approval")
+    links = len(LINK.findall(comment.body_html or ""))
+    if rules.hold_link_count and links >= rules.hold_link_count:
+        return Verdict(Comment.Status.PENDING, f"it has {links} links")
+    if word := matching_word(rules.moderation_words, comment):
+        return Verdict(Comment.Status.PENDING, f"it contains the moderation word “{word}”")
+    guest = comment.user_id is None
+    if guest and rules.require_previous_approval and not previously_approved(comment):
+        return Verdict(Comment.Status.PENDING, "it is this guest's first comment")
+    return Verdict(approved, "")
+
+
+def matching_word(words: str, comment: Comment) -> str:
+    """The first of ``words`` (one per line) found in any field of the comment, or ""."""
+    haystack = "\n".join(
+        str(value or "").casefold()
+        for value in (
+            comment.author_name,
+            comment.author_email,
+            comment.author_url,
+            comment.body,
+            comment.ip_address,
+            comment.user_agent,
+        )
+    )
+    for line in words.splitlines():
+        word = line.strip()
+        if word and word.casefold() in haystack:
+            return word
+    return ""
+
+
+def previously_approved(comment: Comment) -> bool:
+    """WordPress's "comment author must have a previously approved comment".
+
+    Only guest comments count, so typing a member's name and email earns a guest
+    nothing, even once the member's account is gone.
     """
-    if comment.user_id is not None:
-        return Comment.Status.APPROVED
-    previously_approved = Comment.objects.filter(
+    return Comment.objects.filter(
         by_member=False,
         author_name=comment.author_name,
         author_email__iexact=comment.author_email,
         status=Comment.Status.APPROVED,
     ).exists()
-    return Comment.Status.APPROVED if previously_approved else Comment.Status.PENDING
+
+
+def is_flooding(comment: Comment) -> bool:
+    """The same person commented less than FLOOD_SECONDS ago (instructors never flood)."""
+    if comment.user_id is not None and is_instructor(comment.user):
+        return False
+    recent = Comment.objects.filter(created__gte=timezone.now() - timedelta(seconds=FLOOD_SECONDS))
+    if comment.user_id is not None:
+        return recent.filter(user_id=comment.user_id).exists()
+    same_guest = Comment.objects.none()
+    if comment.ip_address:
+        same_guest = recent.filter(ip_address=comment.ip_address)
+    if comment.author_email:
+        same_guest = same_guest | recent.filter(author_email__iexact=comment.author_email)
+    return same_guest.exists()
+
+
+def is_duplicate(comment: Comment) -> bool:
+    """The same author already said exactly this in the same place (not counting trash)."""
+    same_place = Comment.objects.filter(
+        post_id=comment.post_id, parent_id=comment.parent_id, body=comment.body
+    ).exclude(status=Comment.Status.TRASH)
+    if comment.user_id is not None:
+        return same_place.filter(user_id=comment.user_id).exists()
+    return same_place.filter(user__isnull=True, author_email__iexact=comment.author_email).exists()
 
 
 def remember_own_comment(session: SessionBase, comment: Comment) -> None:
@@ -59,6 +167,18 @@ def remember_own_comment(session: SessionBase, comment: Comment) -> None:
 
 def own_comment_pks(session: SessionBase) -> frozenset[int]:
     return frozenset(session.get(OWN_COMMENTS_SESSION_KEY, ()))
+
+
+def can_change_own_comment(comment: Comment, user, session: SessionBase, rules) -> bool:
+    """A commenter edits or deletes their comment within the edit window: a member by
+    account, a guest by the session that posted it."""
+    if timezone.now() - comment.created > timedelta(minutes=rules.edit_window_minutes):
+        return False
+    if comment.status in (Comment.Status.SPAM, Comment.Status.TRASH):
+        return False
+    if comment.user_id is not None:
+        return user.is_authenticated and user.pk == comment.user_id
+    return comment.pk in own_comment_pks(session)
 
 
 def held_comment_count() -> int:

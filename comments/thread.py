@@ -20,10 +20,11 @@ import dataclasses
 from datetime import datetime
 from html import escape
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from comments.models import Comment, ThreadRow
+from comments.models import Comment, DiscussionSettings, ThreadRow
 
 APPROVED = Comment.Status.APPROVED.value
 PENDING = Comment.Status.PENDING.value
@@ -39,20 +40,81 @@ class Entry:
 
 @dataclasses.dataclass(frozen=True)
 class Thread:
+    """One page of a post's discussion, ready to render."""
+
     entries: list[Entry]
     approved_count: int
+    page: int = 1
+    page_count: int = 1
 
     @classmethod
-    def for_post(cls, post, own_pks: frozenset[int] = frozenset()) -> Thread:
-        rows = Comment.objects.thread_rows(post, include=own_pks)
-        return cls(entries=visible_entries(rows, own_pks), approved_count=_approved(rows))
+    def for_post(
+        cls,
+        post,
+        own_pks: frozenset[int] = frozenset(),
+        *,
+        rules: DiscussionSettings | None = None,
+        page: int | str | None = 1,
+    ) -> Thread:
+        """The threads of page ``page`` (a bad or missing page number means the first;
+        one past the end, the last), in three queries."""
+        rules = rules or DiscussionSettings.load()
+        newest_first = rules.order == rules.Order.NEWEST
+        tree_ids = None
+        page_number, page_count = 1, 1
+        if rules.paginate:
+            all_ids = Comment.objects.thread_tree_ids(post, own_pks, newest_first=newest_first)
+            page_count = max(1, -(-len(all_ids) // rules.threads_per_page))
+            page_number = min(max(_as_int(page), 1), page_count)
+            start = (page_number - 1) * rules.threads_per_page
+            tree_ids = all_ids[start : start + rules.threads_per_page]
+        rows = Comment.objects.thread_rows(
+            post, own_pks, tree_ids=tree_ids, newest_first=newest_first
+        )
+        approved = Comment.objects.filter(post=post).approved().count()
+        return cls(visible_entries(rows, own_pks), approved, page_number, page_count)
 
-    def render(self, *, post_url: str, post_author_id: int | None) -> SafeString:
-        return render_entries(self.entries, post_url=post_url, post_author_id=post_author_id)
+    def render(
+        self,
+        *,
+        post,
+        deepest_level: int,
+        editable: frozenset[int] = frozenset(),
+    ) -> SafeString:
+        return render_entries(
+            self.entries,
+            page_url=page_url(post, self.page),
+            post_author_id=post.author_id,
+            deepest_level=deepest_level,
+            editable=editable,
+        )
 
 
-def _approved(rows: list[ThreadRow]) -> int:
-    return sum(1 for row in rows if row.status == APPROVED)
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1
+
+
+def page_url(post, page: int) -> str:
+    """The address of one page of a post's discussion."""
+    url = post.get_absolute_url()
+    return url if page <= 1 else f"{url}?cpage={page}"
+
+
+def thread_page(comment: Comment, rules: DiscussionSettings | None = None) -> int:
+    """The page of the discussion that holds ``comment``'s thread."""
+    rules = rules or DiscussionSettings.load()
+    if not rules.paginate:
+        return 1
+    newest_first = rules.order == rules.Order.NEWEST
+    earlier = Comment.objects.filter(post_id=comment.post_id, parent__isnull=True).in_discussion()
+    if newest_first:
+        earlier = earlier.filter(tree_id__gt=comment.tree_id)
+    else:
+        earlier = earlier.filter(tree_id__lt=comment.tree_id)
+    return earlier.count() // rules.threads_per_page + 1
 
 
 def visible_entries(rows: list[ThreadRow], own_pks: frozenset[int]) -> list[Entry]:
@@ -78,15 +140,23 @@ def visible_entries(rows: list[ThreadRow], own_pks: frozenset[int]) -> list[Entr
 
 
 def render_entries(
-    entries: list[Entry], *, post_url: str, post_author_id: int | None
+    entries: list[Entry],
+    *,
+    page_url: str,
+    post_author_id: int | None,
+    deepest_level: int = 9,
+    editable: frozenset[int] = frozenset(),
 ) -> SafeString:
     """The ``<li>`` elements of the top-level ``<ol class="comment-list">``.
 
     Each comment's ``<li id="comment-<pk>">`` contains an ``<ol class="children">``
-    with its replies, so the DOM nests as the tree does.
+    with its replies, so the DOM nests as the tree does. Comments at
+    ``deepest_level`` get no Reply link; those in ``editable`` get an Edit link.
     """
     tz = timezone.get_current_timezone()
-    post_url = escape(post_url)
+    page_url = escape(page_url)
+    query = "&amp;" if "?" in page_url else "?"
+    links = _Links(page_url, f"{page_url}{query}", deepest_level, editable)
     parts: list[str] = []
     previous_level = -1
     for entry in entries:
@@ -97,14 +167,22 @@ def render_entries(
         else:
             parts.append("</li>")
             parts.append("</ol></li>" * (previous_level - level))
-        parts.append(_comment_html(entry, post_url, post_author_id, tz))
+        parts.append(_comment_html(entry, links, post_author_id, tz))
         previous_level = level
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped or pre-sanitised
 
 
-def _comment_html(entry: Entry, post_url: str, post_author_id: int | None, tz) -> str:
+@dataclasses.dataclass(frozen=True)
+class _Links:
+    page_url: str  # escaped
+    reply_prefix: str  # escaped page URL followed by "?" or "&amp;"
+    deepest_level: int
+    editable: frozenset[int]
+
+
+def _comment_html(entry: Entry, links: _Links, post_author_id: int | None, tz) -> str:
     row = entry.row
     pk = row.pk
     depth = row.level + 1
@@ -127,23 +205,30 @@ def _comment_html(entry: Entry, post_url: str, post_author_id: int | None, tz) -
         classes += " bypostauthor"
         badge = ' <span class="author-badge">Post author</span>'
     created = row.created.astimezone(tz)
+    note = ""
+    actions = []
     if entry.kind == "own-held":
         classes += " comment-held"
         note = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
-        reply = ""
-    else:
-        note = ""
-        reply = (
-            f'<div class="reply"><a rel="nofollow" class="comment-reply-link"'
-            f' href="{post_url}?replytocom={pk}#respond" data-commentid="{pk}"'
-            f' data-replyto="Reply to {name}" aria-label="Reply to {name}">Reply</a></div>'
+    elif row.level < links.deepest_level:
+        actions.append(
+            f'<a rel="nofollow" class="comment-reply-link"'
+            f' href="{links.reply_prefix}replytocom={pk}#respond" data-commentid="{pk}"'
+            f' data-replyto="Reply to {name}" aria-label="Reply to {name}">Reply</a>'
         )
+    if pk in links.editable:
+        actions.append(
+            f'<a class="comment-edit-link" href="{reverse("comments:edit", kwargs={"pk": pk})}">'
+            "Edit or delete"
+            '<span class="visually-hidden"> your comment</span></a>'
+        )
+    reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
     return (
         f'<li id="comment-{pk}" class="{classes}">'
         f'<article id="div-comment-{pk}" class="comment-body">'
         f'<footer class="comment-meta"><div class="comment-author"><b class="fn">{author}</b>'
         f'{badge} <span class="says">says:</span></div>'
-        f'<div class="comment-metadata"><a href="{post_url}#comment-{pk}">'
+        f'<div class="comment-metadata"><a href="{links.page_url}#comment-{pk}">'
         f'<time datetime="{created.isoformat(timespec="seconds")}">{display_date(created)}</time>'
         f"</a></div>{note}</footer>"
         f'<div class="comment-content">{row.body_html}</div>{reply}</article>'

@@ -192,6 +192,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "coursblog.views.csrf_failure"
 
+# The site's address, for links in emails (sent outside any request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A comment form sent sooner than this after it was shown is a bot; later than the
+# maximum, it has expired. Both refusals keep what was typed.
+COMMENT_FORM_MIN_SECONDS = env_int("COMMENT_FORM_MIN_SECONDS", 3)
+COMMENT_FORM_MAX_SECONDS = env_int("COMMENT_FORM_MAX_SECONDS", 2 * 3600)
+
 # No inline script anywhere: our JavaScript comes from static files only.
 CONTENT_SECURITY_POLICY = os.environ.get(
     "CONTENT_SECURITY_POLICY",

@@ -6,6 +6,7 @@ from django.views.static import serve
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("images/", include("images.urls")),
+    path("comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
     path("", include("posts.urls")),
 ]

@@ -17,7 +17,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     For the comment form this re-renders the post page with the text in place and a
     fresh token, so one more click sends it. Anything else gets a plain 403 page.
     """
-    from comments.forms import CommentForm
+    from comments import discussion
+    from comments.models import DiscussionSettings
     from posts.models import Post
     from posts.views import render_post_page
 
@@ -28,6 +29,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if match is not None and match.view_name == "posts:detail" and request.method == "POST":
         post = Post.objects.visible_to(request.user).filter(slug=match.kwargs["slug"]).first()
         if post is not None:
-            form = CommentForm(request.POST, post=post, user=request.user)
-            return render_post_page(request, post, form, status=403, notice=CSRF_NOTICE)
+            rules = DiscussionSettings.load()
+            form = discussion.comment_form(request, post, rules, data=request.POST)
+            return render_post_page(
+                request, post, form, rules=rules, status=403, notice=CSRF_NOTICE
+            )
     return render(request, "403_csrf.html", {"notice": CSRF_NOTICE}, status=403)

@@ -44,7 +44,6 @@ class PostAdmin(admin.ModelAdmin):
         ("Publishing", {"fields": ["status", "published_at", "comments_open"]}),
     ]
 
-
     @admin.action(
         permissions=["change"], description="Approve and publish the selected submitted posts"
     )

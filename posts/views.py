@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
-from comments import moderation
-from comments.forms import CommentForm, find_reply_target
-from comments.thread import Thread
+from comments import discussion, moderation
+from comments.forms import CommentForm
+from comments.models import DiscussionSettings
 from coursblog.html import plain_text
-from coursblog.http import client_ip
 from posts.forms import SOURCE_FIELDS
 from posts.models import Post, Source
 
@@ -36,19 +34,18 @@ def post_list(request: HttpRequest) -> HttpResponse:
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     posts = Post.objects.visible_to(request.user).select_related("author", "featured_image")
     post = get_object_or_404(posts, slug=slug)
+    rules = DiscussionSettings.load()
     if request.method != "POST":
-        return render_post_page(request, post)
+        return render_post_page(request, post, rules=rules)
 
-    form = CommentForm(request.POST, post=post, user=request.user)
-    if not form.is_valid():
-        return render_post_page(request, post, form, status=form.refusal_status())
-    comment = form.save(
-        ip_address=client_ip(request), user_agent=request.headers.get("user-agent", "")
-    )
-    if comment is None:  # the parent went away while the form was being checked
-        return render_post_page(request, post, form, status=form.refusal_status())
+    form = discussion.comment_form(request, post, rules, data=request.POST)
+    comment = form.save() if form.is_valid() else None
+    if comment is None:  # refused (or its parent went away while it was being checked)
+        return render_post_page(request, post, form, rules=rules, status=form.refusal_status())
     moderation.remember_own_comment(request.session, comment)
-    return redirect(comment)
+    response = redirect(comment)
+    discussion.remember_details(response, form)
+    return response
 
 
 def render_post_page(
@@ -56,53 +53,22 @@ def render_post_page(
     post: Post,
     form: CommentForm | None = None,
     *,
+    rules: DiscussionSettings | None = None,
     status: int = 200,
     notice: str = "",
     preview: bool = False,
 ) -> HttpResponse:
     """The post with its discussion and the reply form (fresh, or sent back with errors)."""
-    if form is None:
-        form = CommentForm(post=post, user=request.user)
-    reply_to, reply_notice = _reply_target(request, post, form)
-    if form.is_bound and "parent" in form.errors:
-        form.data = form.data.copy()
-        form.data["parent"] = ""  # resending makes a new comment, not a reply to nowhere
-    try:
-        moderation.check_can_comment(post, request.user)
-        closed_reason = ""
-    except moderation.CommentingClosed as closed:
-        closed_reason = str(closed)
-    thread = Thread.for_post(post, moderation.own_comment_pks(request.session))
+    rules = rules or DiscussionSettings.load()
+    form = form or discussion.comment_form(request, post, rules)
     context = {
         "post": post,
         "citations": post.citations.select_related("source"),
-        "thread": thread,
-        "thread_html": thread.render(
-            post_url=post.get_absolute_url(), post_author_id=post.author_id
-        ),
-        "form": form,
-        "reply_to": reply_to,
-        "notice": notice or reply_notice,
-        "closed_reason": closed_reason,
         "preview": preview,
         "can_edit": post.can_be_edited_by(request.user),
+        **discussion.context(request, post, form, rules, notice=notice),
     }
     return render(request, "posts/post_detail.html", context, status=status)
-
-
-def _reply_target(request: HttpRequest, post: Post, form: CommentForm):
-    """The comment being replied to, from a sent form or from ?replytocom=<pk>."""
-    if form.is_bound:
-        form.is_valid()  # validated already on the normal path; cached
-        return form.cleaned_data.get("parent"), ""
-    raw = request.GET.get("replytocom", "")
-    try:
-        reply_to = find_reply_target(post, raw)
-    except ValidationError as error:
-        return None, f"{error.messages[0]} You can leave a new comment below."
-    if reply_to is not None:
-        form.initial["parent"] = reply_to.pk
-    return reply_to, ""
 
 
 @require_safe

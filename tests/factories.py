@@ -49,6 +49,8 @@ def make_comment(post: Post, parent: Comment | None = None, **overrides) -> Comm
         "author_email": f"guest{number}@example.com",
         "body": f"Comment number {number}.",
         "status": Comment.Status.APPROVED,
+        # Written a while ago, so it neither counts as a flood nor is still editable.
+        "created": timezone.now() - timezone.timedelta(hours=1),
         **overrides,
     }
     comment = Comment(post=post, parent=parent, **fields)

@@ -3,6 +3,11 @@
 from django.db import migrations, models
 
 
+def create_the_settings_record(apps, schema_editor):
+    """The one record exists from the start, so reading it is always a single query."""
+    apps.get_model("course", "CourseSettings").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -41,4 +46,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "course settings",
             },
         ),
+        migrations.RunPython(create_the_settings_record, migrations.RunPython.noop),
     ]

@@ -98,7 +98,7 @@ def test_a_student_cannot_reach_the_admin(client, student):
 def test_deleting_in_bulk_keeps_the_trees_sound(client, instructor, post):
     root = make_comment(post)
     reply = make_comment(post, parent=root)
-    make_comment(post, parent=reply)
+    grandchild = make_comment(post, parent=reply)
     sibling = make_comment(post, parent=root)
     client.force_login(make_user("admin", is_staff=True, is_superuser=True))
     response = client.post(
@@ -107,7 +107,11 @@ def test_deleting_in_bulk_keeps_the_trees_sound(client, instructor, post):
         follow=True,
     )
     assert response.status_code == 200
-    assert list(Comment.objects.values_list("pk", flat=True)) == [root.pk]
+    # Deleting for good moves replies up: the grandchild now answers the root.
+    assert list(Comment.objects.values_list("pk", "parent_id")) == [
+        (root.pk, None),
+        (grandchild.pk, root.pk),
+    ]
     assert Comment.objects.tree_problems() == []
     make_comment(post, parent=root)
     assert Comment.objects.tree_problems() == []

@@ -1,22 +1,21 @@
 """The discussion as readers see it: what shows, how it nests, what it costs."""
 
+import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 from comments.thread import Thread, display_date
 from tests.factories import make_comment, make_thread
 from tests.html_tree import comment_nesting
 
 
-def rendered(post, own=frozenset()):
+def rendered(post, own=frozenset(), **options):
     thread = Thread.for_post(post, own)
-    return thread, str(
-        thread.render(post_url=post.get_absolute_url(), post_author_id=post.author_id)
-    )
+    return thread, str(thread.render(post=post, deepest_level=9, **options))
 
 
 def test_replies_render_inside_their_parents(post):
@@ -126,14 +125,27 @@ def bulk_thread(post, count):
 def test_the_post_page_query_count_does_not_grow_with_the_discussion(
     client, post, count, django_assert_num_queries
 ):
-    bulk_thread(post, count)
+    made = bulk_thread(post, count)
+    threads = sum(1 for comment in made if comment.parent_id is None)
     url = reverse("posts:detail", kwargs={"slug": post.slug})
-    # post, its Works Cited, and the whole discussion in one query
-    with django_assert_num_queries(3):
+    # the post, its Works Cited, the discussion settings, the page's thread ids, its
+    # comments, and the approved count for the heading
+    with django_assert_num_queries(6):
         response = client.get(url)
+    html = response.content.decode()
     assert response.status_code == 200
-    assert response.content.decode().count('class="comment depth-') == count
-    assert f"{count} thoughts on" in response.content.decode()
+    assert len(re.findall(r'class="comment depth-1[ "]', html)) == min(threads, 50)
+    assert f"{count} thoughts on" in html
+
+
+def test_without_pages_the_whole_discussion_shows(client, post, django_assert_num_queries):
+    rules = DiscussionSettings.load()
+    rules.paginate = False
+    rules.save()
+    bulk_thread(post, 300)
+    with django_assert_num_queries(5):
+        html = client.get(post.get_absolute_url()).content.decode()
+    assert html.count('class="comment depth-') == 300
 
 
 def test_every_field_is_escaped_or_sanitised(post):

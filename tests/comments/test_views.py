@@ -6,12 +6,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from comments.forms import issue_stamp
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
 
-GUEST = {"name": "Maya Lindqvist", "email": "maya@example.edu", "url": "", "body": "A thought."}
+GUEST = {
+    "name": "Maya Lindqvist",
+    "email": "maya@example.edu",
+    "url": "",
+    "body": "A thought.",
+    "issued": issue_stamp(),
+}
 
 
 def post_url(post):
@@ -73,7 +80,9 @@ def test_a_course_member_comments_as_themselves_and_is_approved(client, post, st
     assert 'name="email"' not in form_page
     assert 'name="name"' not in form_page
 
-    response = client.post(post_url(post), {"body": "Member thought.", "name": "Ignored"})
+    response = client.post(
+        post_url(post), {"body": "Member thought.", "name": "Ignored", "issued": issue_stamp()}
+    )
 
     comment = Comment.objects.get()
     assert response.status_code == 302

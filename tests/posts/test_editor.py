@@ -395,7 +395,10 @@ def test_the_admin_approves_submitted_posts_in_bulk(client):
     draft = make_post(status=Post.Status.DRAFT, published_at=None)
     client.force_login(make_user("teacher", instructor=True))
     changelist = reverse("admin:posts_post_changelist")
-    assert "Submitted for review" in client.get(changelist, {"status__exact": "pending"}).content.decode()
+    assert (
+        "Submitted for review"
+        in client.get(changelist, {"status__exact": "pending"}).content.decode()
+    )
     client.post(
         changelist,
         {"action": "approve_and_publish", "_selected_action": [submitted.pk, draft.pk]},

@@ -1,0 +1,129 @@
+"""The discussion part of a post page: the reply form as this reader gets it, and the
+thread page they see. posts.views renders the page; this decides what goes in it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from comments import moderation
+from comments.forms import CommentForm, find_reply_target
+from comments.models import DiscussionSettings
+from comments.thread import Thread, page_url
+from coursblog.http import client_ip
+
+# "Save my name, email and website in this browser": a signed cookie, as WordPress keeps.
+DETAILS_COOKIE = "comment_author"
+DETAILS_SALT = "comments.saved-details"
+DETAILS_MAX_AGE = 365 * 24 * 3600
+
+
+def comment_form(request: HttpRequest, post, rules: DiscussionSettings, data=None) -> CommentForm:
+    initial = {}
+    if data is None and not request.user.is_authenticated:
+        initial = saved_details(request)
+    return CommentForm(
+        data,
+        post=post,
+        user=request.user,
+        rules=rules,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+        initial=initial,
+    )
+
+
+def saved_details(request: HttpRequest) -> dict:
+    details = request.get_signed_cookie(
+        DETAILS_COOKIE, default=None, salt=DETAILS_SALT, max_age=DETAILS_MAX_AGE
+    )
+    if not isinstance(details, str):
+        return {}
+    name, _, rest = details.partition("\n")
+    email, _, url = rest.partition("\n")
+    return {"name": name, "email": email, "url": url, "save_details": True}
+
+
+def remember_details(response: HttpResponse, form: CommentForm) -> None:
+    """Keep (or forget) a guest's name, email and website, as they asked."""
+    if "save_details" not in form.fields:
+        return
+    if form.cleaned_data.get("save_details"):
+        data = form.cleaned_data
+        response.set_signed_cookie(
+            DETAILS_COOKIE,
+            "\n".join([data["name"], data["email"], data["url"]]),
+            salt=DETAILS_SALT,
+            max_age=DETAILS_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    else:
+        response.delete_cookie(DETAILS_COOKIE, samesite="Lax")
+
+
+def context(
+    request: HttpRequest, post, form: CommentForm, rules: DiscussionSettings, *, notice: str = ""
+) -> dict:
+    """Everything the discussion part of the post template needs."""
+    reply_to, reply_notice = _reply_target(request, post, form)
+    if form.is_bound and "parent" in form.errors:
+        form.data = form.data.copy()
+        form.data["parent"] = ""  # resending makes a new comment, not a reply to nowhere
+    closed_reason, members_only = "", False
+    try:
+        moderation.check_can_comment(post, request.user, rules)
+    except moderation.MembersOnly as refusal:
+        closed_reason, members_only = str(refusal), True
+    except moderation.CommentingClosed as closed:
+        closed_reason = str(closed)
+    own = moderation.own_comment_pks(request.session)
+    thread = Thread.for_post(post, own, rules=rules, page=request.GET.get("cpage"))
+    return {
+        "thread": thread,
+        "thread_html": thread.render(
+            post=post,
+            deepest_level=rules.deepest_level,
+            editable=_changeable(thread, request, own, rules),
+        ),
+        "page_url": page_url(post, thread.page),
+        "pages": [(number, page_url(post, number)) for number in range(1, thread.page_count + 1)],
+        "form": form,
+        "reply_to": reply_to,
+        "notice": notice or reply_notice,
+        "closed_reason": closed_reason,
+        "members_only": members_only,
+    }
+
+
+def _changeable(thread: Thread, request: HttpRequest, own, rules) -> frozenset[int]:
+    """The reader's own comments on this page still inside the edit window."""
+    since = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
+    user_pk = request.user.pk if request.user.is_authenticated else None
+    return frozenset(
+        entry.row.pk
+        for entry in thread.entries
+        if entry.kind != "removed"
+        and entry.row.created >= since
+        and (entry.row.pk in own if entry.row.user_id is None else entry.row.user_id == user_pk)
+    )
+
+
+def _reply_target(request: HttpRequest, post, form: CommentForm):
+    """The comment being replied to, from a sent form or from ?replytocom=<pk>."""
+    if form.is_bound:
+        form.is_valid()  # validated already on the normal path; cached
+        return form.cleaned_data.get("parent"), ""
+    raw = request.GET.get("replytocom", "")
+    try:
+        reply_to = find_reply_target(post, raw)
+    except ValidationError as error:
+        return None, f"{error.messages[0]} You can leave a new comment below."
+    if reply_to is not None:
+        form.initial["parent"] = reply_to.pk
+    return reply_to, ""

@@ -1,0 +1,162 @@
+"""Email about the discussion, sent once the comment's transaction has committed.
+
+- The post's author hears of each new approved comment on their post.
+- The instructors hear of each held comment, with signed links to approve it,
+  mark it as spam or trash it (each opens a page that acts on POST).
+- A commenter who ticked "Notify me of replies" hears of each approved reply in
+  the thread under their comment; every such email has a signed unsubscribe link
+  (and RFC 8058 one-click headers).
+
+Links use settings.SITE_URL. Mail goes through Django's email backend: the console
+in development, SMTP in production.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import User
+from comments.models import Comment, DiscussionSettings
+from coursblog.html import plain_text
+
+logger = logging.getLogger(__name__)
+
+MODERATION_SALT = "comments.moderate-from-email"
+MODERATION_LINK_DAYS = 7
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
+MODERATION_ACTIONS = {"approve": "Approve", "spam": "Mark as spam", "trash": "Move to trash"}
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def moderation_url(comment: Comment, action: str, instructor: User) -> str:
+    token = signing.dumps({"c": comment.pk, "a": action, "u": instructor.pk}, salt=MODERATION_SALT)
+    return absolute(reverse("comments:moderate", kwargs={"token": token}))
+
+
+def read_moderation_token(token: str) -> dict:
+    """The comment, action and instructor a moderation link names. Raises BadSignature."""
+    return signing.loads(token, salt=MODERATION_SALT, max_age=MODERATION_LINK_DAYS * 86400)
+
+
+def unsubscribe_url(comment: Comment) -> str:
+    token = signing.dumps(
+        {"c": comment.pk, "e": comment.author_email.lower()}, salt=UNSUBSCRIBE_SALT
+    )
+    return absolute(reverse("comments:unsubscribe", kwargs={"token": token}))
+
+
+def read_unsubscribe_token(token: str) -> dict:
+    return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+
+
+def comment_posted(comment: Comment, reason: str = "") -> None:
+    """A new comment was saved: tell whoever should hear of it."""
+    if comment.status == Comment.Status.PENDING:
+        _tell_instructors(comment, reason)
+    elif comment.status == Comment.Status.APPROVED:
+        comment_approved(comment)
+
+
+def comment_approved(comment: Comment) -> None:
+    """A comment became public: its post's author and the thread's subscribers hear of it."""
+    rules = DiscussionSettings.load()
+    messages = []
+    if rules.notify_post_author:
+        messages += _for_post_author(comment)
+    messages += _for_subscribers(comment)
+    _send(messages)
+
+
+def _excerpt(comment: Comment) -> str:
+    text = plain_text(comment.body_html)
+    return text if len(text) <= 600 else text[:600].rsplit(" ", 1)[0] + " …"
+
+
+def _context(comment: Comment, **extra) -> dict:
+    return {
+        "comment": comment,
+        "post": comment.post,
+        "excerpt": _excerpt(comment),
+        "comment_url": absolute(comment.get_absolute_url()),
+        **extra,
+    }
+
+
+def _message(template: str, context: dict, to: list[str], headers=None) -> EmailMessage:
+    subject = render_to_string(f"comments/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"comments/email/{template}.txt", context)
+    return EmailMessage(subject=subject, body=body, to=to, headers=headers or {})
+
+
+def _for_post_author(comment: Comment) -> list[EmailMessage]:
+    author = comment.post.author
+    if not author.email or comment.user_id == author.pk:
+        return []
+    return [_message("new_comment", _context(comment, recipient=author), [author.email])]
+
+
+def _for_subscribers(comment: Comment) -> list[EmailMessage]:
+    """One email per address that asked to hear of replies above this comment."""
+    seen = {comment.author_email.lower(), ""}
+    if comment.post.author.email:
+        seen.add(comment.post.author.email.lower())  # already told as the post's author
+    messages = []
+    ancestors = comment.get_ancestors(ascending=True).filter(
+        notify_replies=True, status=Comment.Status.APPROVED
+    )
+    for subscription in ancestors:
+        address = subscription.author_email.lower()
+        if address in seen:
+            continue
+        seen.add(address)
+        url = unsubscribe_url(subscription)
+        headers = {
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        context = _context(comment, subscription=subscription, unsubscribe_url=url)
+        messages.append(_message("reply", context, [subscription.author_email], headers))
+    return messages
+
+
+def instructors() -> list[User]:
+    """Everyone who may moderate, by group, by their own permission, or as superuser."""
+    may_moderate = (
+        Q(groups__permissions__codename="moderate_comment")
+        | Q(user_permissions__codename="moderate_comment")
+        | Q(is_superuser=True)
+    )
+    return list(User.objects.filter(may_moderate, is_active=True).exclude(email="").distinct())
+
+
+def _tell_instructors(comment: Comment, reason: str) -> None:
+    if not DiscussionSettings.load().notify_instructors:
+        return
+    messages = []
+    for instructor in instructors():
+        links = {
+            action: moderation_url(comment, action, instructor) for action in MODERATION_ACTIONS
+        }
+        context = _context(comment, reason=reason, links=links, recipient=instructor)
+        messages.append(_message("held", context, [instructor.email]))
+    _send(messages)
+
+
+def _send(messages: list[EmailMessage]) -> None:
+    if not messages:
+        return
+    try:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    except OSError:  # the comment is saved; a mail server outage must not lose it
+        logger.exception("Could not send %d discussion email(s)", len(messages))

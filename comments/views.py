@@ -1,0 +1,102 @@
+"""Views around one comment: its author's edit and delete, and the links sent by email."""
+
+from __future__ import annotations
+
+from django.core.signing import BadSignature
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from comments import moderation, notifications
+from comments.forms import CommentEditForm
+from comments.models import Comment, DiscussionSettings
+
+ACTION_METHODS = {"approve": "approve", "spam": "mark_spam", "trash": "trash"}
+
+
+def _own_comment(request: HttpRequest, pk: int) -> tuple[Comment, DiscussionSettings, bool]:
+    """The comment, the rules, and whether this reader may still change it."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    rules = DiscussionSettings.load()
+    allowed = moderation.can_change_own_comment(comment, request.user, request.session, rules)
+    return comment, rules, allowed
+
+
+def _too_late(request: HttpRequest, comment: Comment, rules: DiscussionSettings) -> HttpResponse:
+    context = {"comment": comment, "minutes": rules.edit_window_minutes}
+    return render(request, "comments/too_late.html", context, status=403)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, rules, allowed = _own_comment(request, pk)
+    if not allowed:
+        return _too_late(request, comment, rules)
+    form = CommentEditForm(request.POST or None, comment=comment, rules=rules)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(comment)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "comments/edit.html", {"form": form, "comment": comment}, status=status)
+
+
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author's own delete: to the trash, where an instructor can still restore it."""
+    comment, rules, allowed = _own_comment(request, pk)
+    if not allowed:
+        return _too_late(request, comment, rules)
+    comment.trash(by=request.user)
+    return redirect(f"{comment.post.get_absolute_url()}#comments")
+
+
+@require_http_methods(["GET", "POST"])
+def moderate_from_email(request: HttpRequest, token: str) -> HttpResponse:
+    """An instructor's signed link from a held-comment email: confirm, then act on POST."""
+    try:
+        claim = notifications.read_moderation_token(token)
+    except BadSignature:
+        return render(request, "comments/link_expired.html", status=400)
+    comment = Comment.objects.select_related("post").filter(pk=claim["c"]).first()
+    instructor = User.objects.filter(pk=claim["u"], is_active=True).first()
+    action = claim["a"]
+    if comment is None or instructor is None or action not in ACTION_METHODS:
+        return render(request, "comments/link_expired.html", status=400)
+    if not instructor.has_perm("comments.moderate_comment"):
+        return render(request, "comments/link_expired.html", status=403)
+    done = False
+    if request.method == "POST":
+        with transaction.atomic():
+            getattr(comment, ACTION_METHODS[action])(by=instructor)
+        done = True
+    context = {
+        "comment": comment,
+        "action": action,
+        "label": notifications.MODERATION_ACTIONS[action],
+        "done": done,
+    }
+    return render(request, "comments/moderate_from_email.html", context)
+
+
+# Mail clients' one-click unsubscribe (RFC 8058) POSTs without a CSRF token; the
+# signed token is the check, and all it can do is stop emails.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        claim = notifications.read_unsubscribe_token(token)
+    except BadSignature:
+        return render(request, "comments/link_expired.html", status=400)
+    comment = Comment.objects.select_related("post").filter(pk=claim["c"]).first()
+    if comment is None:
+        return render(request, "comments/link_expired.html", status=400)
+    done = False
+    if request.method == "POST":
+        Comment.objects.filter(post=comment.post, author_email__iexact=claim["e"]).update(
+            notify_replies=False
+        )
+        done = True
+    return render(request, "comments/unsubscribe.html", {"comment": comment, "done": done})
