@@ -21,7 +21,10 @@ INSTRUCTOR_PERMISSIONS = {
     "accounts": ["view_user", "add_user", "change_user"],
     "course": ["view_coursesettings", "change_coursesettings"],
     "images": ["add_image", "view_image"],
-    "comments": ["moderate_comment", "view_comment", "change_comment", "delete_comment"],
+    "comments": [
+        "moderate_comment", "view_comment", "change_comment", "delete_comment",
+        "view_discussionsettings", "change_discussionsettings",
+    ],
     "posts": [
         "add_post", "change_post", "view_post", "delete_post",
         "add_source", "change_source", "view_source",

@@ -1,10 +1,17 @@
+import json
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.text import Truncator
 
-from comments.models import Comment
+from comments import personal_data
+from comments.models import Comment, DiscussionSettings
 from coursblog.html import plain_text
 
 
@@ -37,6 +44,38 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from the site's reply form
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.personal_data_view)
+        return [
+            path("personal-data/", view, name="comments_comment_personal_data"),
+            *super().get_urls(),
+        ]
+
+    def personal_data_view(self, request: HttpRequest) -> HttpResponse:
+        """Export or erase what the discussion holds about one email address."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        form = PersonalDataForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            if "erase" in request.POST:
+                count = personal_data.erase(email)
+                self.message_user(
+                    request, f"{count} comment(s) by {email} anonymised.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(request.path)
+            data = json.dumps(personal_data.export(email), indent=2, ensure_ascii=False)
+            response = HttpResponse(data, content_type="application/json")
+            response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Personal data of a commenter",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/comments/comment/personal_data.html", context)
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("comments.moderate_comment")
@@ -87,3 +126,51 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._moderate(request, queryset, "restore", "restored")
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(label="Email address of the commenter")
+
+
+@admin.register(DiscussionSettings)
+class DiscussionSettingsAdmin(admin.ModelAdmin):
+    """One record: the changelist goes straight to it; no adding, no deleting."""
+
+    fieldsets = [
+        (
+            "Who can comment",
+            {"fields": ["who_can_comment", "close_after_days_enabled", "close_after_days"]},
+        ),
+        (
+            "Holding comments for moderation",
+            {
+                "fields": [
+                    "hold_all",
+                    "hold_link_count",
+                    "moderation_words",
+                    "require_previous_approval",
+                    "disallowed_words",
+                ]
+            },
+        ),
+        (
+            "Threads and pages",
+            {"fields": ["thread_depth", "paginate", "threads_per_page", "order"]},
+        ),
+        (
+            "Commenters and email",
+            {"fields": ["edit_window_minutes", "notify_post_author", "notify_instructors"]},
+        ),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        settings_record = DiscussionSettings.load()
+        return HttpResponseRedirect(
+            reverse("admin:comments_discussionsettings_change", args=[settings_record.pk])
+        )

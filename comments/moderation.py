@@ -136,18 +136,19 @@ def previously_approved(comment: Comment) -> bool:
 
 
 def is_flooding(comment: Comment) -> bool:
-    """The same person commented less than FLOOD_SECONDS ago (instructors never flood)."""
+    """The same person commented less than FLOOD_SECONDS ago (instructors never flood).
+
+    A member is known by their account; a guest by IP address and email together,
+    so classmates behind one school address do not block each other.
+    """
     if comment.user_id is not None and is_instructor(comment.user):
         return False
     recent = Comment.objects.filter(created__gte=timezone.now() - timedelta(seconds=FLOOD_SECONDS))
     if comment.user_id is not None:
         return recent.filter(user_id=comment.user_id).exists()
-    same_guest = Comment.objects.none()
-    if comment.ip_address:
-        same_guest = recent.filter(ip_address=comment.ip_address)
-    if comment.author_email:
-        same_guest = same_guest | recent.filter(author_email__iexact=comment.author_email)
-    return same_guest.exists()
+    return recent.filter(
+        user__isnull=True, ip_address=comment.ip_address, author_email__iexact=comment.author_email
+    ).exists()
 
 
 def is_duplicate(comment: Comment) -> bool:

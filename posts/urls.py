@@ -1,11 +1,13 @@
 from django.urls import path
 
-from posts import editor, views
+from posts import editor, feeds, views
 
 app_name = "posts"
 urlpatterns = [
     path("", views.post_list, name="list"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed"),
     path("posts/<slug:slug>/", views.post_detail, name="detail"),
+    path("posts/<slug:slug>/comments/feed/", feeds.PostCommentsFeed(), name="comments_feed"),
     path("authors/<str:username>/", views.author_posts, name="author"),
     path("sources/search/", views.source_search, name="source_search"),
     path("sources/<int:pk>/", views.source_detail, name="source"),

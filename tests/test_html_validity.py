@@ -10,12 +10,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from comments.models import Comment
+from comments import notifications
+from comments.forms import issue_stamp
+from comments.models import Comment, DiscussionSettings
 from course.models import CourseSettings
 from posts.models import Post
 from tests.tools import needs
@@ -47,7 +50,15 @@ def rendered_pages() -> dict[str, str]:
     member.force_login(User.objects.get(username="caroline"))
     writer.force_login(User.objects.get(username="anderson"))
     instructor.force_login(User.objects.get(username="instructor"))
-    guest.post(url, {"name": "Maya", "email": "maya@example.edu", "body": "Held <b>one</b>"})
+    guest.post(
+        url,
+        {
+            "name": "Maya",
+            "email": "maya@example.edu",
+            "body": "Held <b>one</b>",
+            "issued": issue_stamp(),
+        },
+    )
     closed = Post.objects.create(
         title="Closed", author=post.author, status="published", comments_open=False
     )
@@ -77,11 +88,28 @@ def rendered_pages() -> dict[str, str]:
         "your-posts": writer.get(reverse("posts:mine")),
         "review": instructor.get(reverse("posts:review")),
     }
-    settings = CourseSettings.load()
-    settings.join_code = "HIST-214"
-    settings.save()
+    course = CourseSettings.load()
+    course.join_code = "HIST-214"
+    course.save()
     pages["signup-open"] = guest.get(reverse("account_signup"))
     pages["signup-errors"] = guest.post(reverse("account_signup"), {"join_code": "no"})
+
+    held = Comment.objects.get(body__startswith="Held")
+    token = notifications.moderation_url(held, "approve", User.objects.get(username="instructor"))
+    pages["moderate-confirm"] = guest.get(token.removeprefix(settings.SITE_URL))
+    caroline.notify_replies = True
+    caroline.save()
+    pages["unsubscribe"] = guest.get(
+        notifications.unsubscribe_url(caroline).removeprefix(settings.SITE_URL)
+    )
+    pages["link-expired"] = guest.get(reverse("comments:moderate", kwargs={"token": "nope"}))
+    pages["edit-own-comment"] = guest.get(reverse("comments:edit", kwargs={"pk": held.pk}))
+    pages["too-late"] = guest.get(reverse("comments:edit", kwargs={"pk": caroline.pk}))
+    rules = DiscussionSettings.load()
+    rules.threads_per_page = 1
+    rules.who_can_comment = DiscussionSettings.WhoCanComment.MEMBERS
+    rules.save()
+    pages["paged-members-only"] = guest.get(url, {"cpage": 2})
     return {name: response.content.decode() for name, response in pages.items()}
 
 

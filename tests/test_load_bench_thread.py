@@ -1,6 +1,7 @@
 """`load_bench_thread`: a benchmark thread loaded through the real write path."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,37 @@ def test_the_thread_loads_once_with_its_shape(capsys):
 def test_an_unreadable_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load_bench_thread", str(tmp_path / "missing.json"))
+
+
+THREAD_1000 = SHARED_BENCH / "thread-1000.json"
+
+
+@pytest.mark.skipif(not THREAD_1000.exists(), reason=f"{THREAD_1000} not found")
+@pytest.mark.parametrize("order", ["oldest", "newest"])
+def test_a_thousand_comments_page_by_fifty_threads_and_deep_permalinks_land(client, order):
+    from comments.models import DiscussionSettings
+    from coursblog.management.commands.load_bench_thread import load_thread
+
+    rules = DiscussionSettings.load()
+    rules.order = order
+    rules.save()
+    post = load_thread(json.loads(THREAD_1000.read_text()), slug="thread-1000")
+    pages = -(-post.comments.filter(parent=None).count() // 50)
+    assert pages == 8
+
+    first = client.get(post.get_absolute_url()).content.decode()
+    assert len(re.findall(r'class="comment depth-1[ "]', first)) == 50
+    assert "1000 thoughts on" in first
+
+    # Both depth-9 replies sit in the second and ninth threads: on the first page with
+    # the oldest threads first, on the last page with the newest first.
+    expected_page = 1 if order == "oldest" else pages
+    for deep in post.comments.filter(level=9):
+        url = deep.get_absolute_url()
+        if expected_page == 1:
+            assert "cpage" not in url
+        else:
+            assert f"?cpage={pages}#comment-{deep.pk}" in url
+        landing = client.get(url).content.decode()
+        assert f'<li id="comment-{deep.pk}" class="comment depth-10' in landing
+        assert f'<span aria-current="page">Page {expected_page}</span>' in landing

@@ -69,3 +69,63 @@ def test_the_held_queue_counts_pending_comments(post):
     make_comment(post, status=Comment.Status.SPAM)
     make_comment(post)
     assert moderation.held_comment_count() == 2
+
+
+def test_deleting_for_good_moves_the_replies_up(post):
+    root = make_comment(post)
+    middle = make_comment(post, parent=root)
+    below = [make_comment(post, parent=middle) for _ in range(2)]
+    deeper = make_comment(post, parent=below[0])
+
+    middle.delete()
+
+    assert list(Comment.objects.filter(parent=root).values_list("pk", flat=True)) == [
+        b.pk for b in below
+    ]
+    assert Comment.objects.get(pk=deeper.pk).level == 2
+    assert Comment.objects.tree_problems() == []
+
+
+def test_deleting_a_top_level_comment_makes_its_replies_threads_of_their_own(post):
+    first = make_comment(post)
+    replies = [make_comment(post, parent=first) for _ in range(3)]
+    make_comment(post, parent=replies[1])
+    later = make_comment(post)
+
+    first.delete()
+
+    promoted = Comment.objects.filter(pk__in=[r.pk for r in replies])
+    assert all(c.parent_id is None and c.level == 0 for c in promoted)
+    assert len({c.tree_id for c in promoted} | {later.tree_id}) == 4
+    assert Comment.objects.tree_problems() == []
+    make_comment(post, parent=replies[2])
+    make_comment(post)
+    assert Comment.objects.tree_problems() == []
+
+
+def test_deleting_twice_is_harmless(post):
+    comment = make_comment(post)
+    stale_copy = Comment.objects.get(pk=comment.pk)
+    comment.delete()
+    assert stale_copy.delete() == (0, {})
+
+
+def test_the_trash_is_emptied_after_30_days(post, capsys):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old, recent = make_comment(post), make_comment(post)
+    reply = make_comment(post, parent=old)
+    old.trash()
+    recent.trash()
+    Comment.objects.filter(pk=old.pk).update(moderated_at=timezone.now() - timedelta(days=31))
+
+    call_command("empty_comment_trash")
+
+    assert "Deleted 1 comment(s)" in capsys.readouterr().out
+    assert not Comment.objects.filter(pk=old.pk).exists()
+    assert Comment.objects.filter(pk=recent.pk).exists()
+    assert Comment.objects.get(pk=reply.pk).parent_id is None
+    assert Comment.objects.tree_problems() == []
