@@ -14,7 +14,8 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from comments.models import Comment
+from comments.forms import issue_stamp
+from comments.models import Comment, DiscussionSettings
 from tests.factories import make_comment, make_post, make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -25,9 +26,13 @@ COMMENTS_PER_WRITER = 25
 
 def test_eight_writers_post_two_hundred_comments(capsys):
     assert connection.vendor == "postgresql"
+    rules = DiscussionSettings.load()
+    rules.thread_depth = 10  # replies land exactly where asked, down to the tenth level
+    rules.save()
     busy_post, quiet_post = make_post(title="Busy"), make_post(title="Quiet")
     root = make_comment(busy_post)
-    members = [make_user(f"writer{n}") for n in range(WRITERS)]
+    # Instructors: trusted and never flooding, so every post is an immediate write.
+    members = [make_user(f"writer{n}", instructor=True) for n in range(WRITERS)]
     start = threading.Barrier(WRITERS)
     placed: list[tuple[int, int | None]] = []  # (comment pk, parent pk asked for)
     lock = threading.Lock()
@@ -42,14 +47,20 @@ def test_eight_writers_post_two_hundred_comments(capsys):
                 kind = rng.random()
                 if kind < 0.6:  # a reply somewhere in the busy thread
                     candidates = list(
-                        Comment.objects.filter(tree_id=root.tree_id).values_list("pk", flat=True)
+                        Comment.objects.filter(tree_id=root.tree_id, level__lt=9).values_list(
+                            "pk", flat=True
+                        )
                     )
                     target, parent = busy_post, rng.choice(candidates)
                 else:  # a new thread on one of the two posts
                     target, parent = (busy_post if kind < 0.8 else quiet_post), None
                 response = client.post(
                     target.get_absolute_url(),
-                    {"body": f"writer {number} comment {sequence}", "parent": parent or ""},
+                    {
+                        "body": f"writer {number} comment {sequence}",
+                        "parent": parent or "",
+                        "issued": issue_stamp(),
+                    },
                 )
                 assert response.status_code == 302, response.content[:500]
                 pk = int(response["Location"].rsplit("#comment-", 1)[1])
