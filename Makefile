@@ -9,7 +9,7 @@ WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install install-dev run test check lint format browser-deps editor clean
+.PHONY: help install install-dev run serve test check lint format browser-deps editor bench load-test clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -42,6 +42,20 @@ run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production configuration, locally: DEBUG off, gunicorn, whitenoise, collected
+# static files. Plain HTTP on 127.0.0.1, so secure-only cookies and the HTTPS redirect
+# are off; set DATABASE_URL and REDIS_URL to use PostgreSQL and Redis.
+serve: install
+	mkdir -p var
+	test -s var/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py coursblog.wsgi
+
+SERVE_ENV = DEBUG=0 SECRET_KEY=$$(cat var/secret_key) ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+	SERVE_MEDIA=$${SERVE_MEDIA:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HOST=$(HOST) PORT=$(PORT)
 
 test: install-dev node_modules/.installed
 	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)

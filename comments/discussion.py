@@ -3,23 +3,27 @@ thread page they see. posts.views renders the page; this decides what goes in it
 
 from __future__ import annotations
 
-from datetime import timedelta
+import dataclasses
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from comments import moderation
 from comments.forms import CommentForm, find_reply_target
 from comments.models import DiscussionSettings
-from comments.thread import Thread, page_url
+from comments.thread import Thread, as_page_number, page_url
 from coursblog.http import client_ip
 
 # "Save my name, email and website in this browser": a signed cookie, as WordPress keeps.
 DETAILS_COOKIE = "comment_author"
 DETAILS_SALT = "comments.saved-details"
 DETAILS_MAX_AGE = 365 * 24 * 3600
+CACHE_SECONDS = 24 * 3600
 
 
 def comment_form(request: HttpRequest, post, rules: DiscussionSettings, data=None) -> CommentForm:
@@ -82,15 +86,11 @@ def context(
         closed_reason, members_only = str(refusal), True
     except moderation.CommentingClosed as closed:
         closed_reason = str(closed)
-    own = moderation.own_comment_pks(request.session)
-    thread = Thread.for_post(post, own, rules=rules, page=request.GET.get("cpage"))
+    own = moderation.own_comment_pks(request.session, post.pk)
+    thread = discussion_page(request, post, rules, own)
     return {
         "thread": thread,
-        "thread_html": thread.render(
-            post=post,
-            deepest_level=rules.deepest_level,
-            editable=_changeable(thread, request, own, rules),
-        ),
+        "thread_html": mark_safe(thread.html),  # noqa: S308 - rendered by comments.thread
         "page_url": page_url(post, thread.page),
         "pages": [(number, page_url(post, number)) for number in range(1, thread.page_count + 1)],
         "form": form,
@@ -101,16 +101,66 @@ def context(
     }
 
 
-def _changeable(thread: Thread, request: HttpRequest, own, rules) -> frozenset[int]:
-    """The reader's own comments on this page still inside the edit window."""
+@dataclasses.dataclass(frozen=True)
+class DiscussionPage:
+    """One rendered page of a discussion: what is cached, and shared between readers."""
+
+    html: str
+    approved_count: int
+    page: int
+    page_count: int
+    # (pk, user id, created) of members' comments still inside the edit window: their
+    # authors see Edit links, so they get a page of their own.
+    recent: tuple[tuple[int, int, datetime], ...] = ()
+
+
+def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) -> DiscussionPage:
+    """The page of the discussion this reader sees, from the cache when it can be shared.
+
+    The cache key holds the post's discussion_version, which every comment write and
+    moderation action raises in its own transaction, so no reader is ever served a
+    page older than what the database holds. Readers with their own held or still
+    editable comments on the post get a page rendered for them alone.
+    """
+    requested = as_page_number(request.GET.get("cpage"))
+    key = _cache_key(post, rules, requested)
     since = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
     user_pk = request.user.pk if request.user.is_authenticated else None
-    return frozenset(
+    if not own:
+        cached = cache.get(key)
+        if cached is not None and not any(
+            user_id == user_pk and created >= since for _, user_id, created in cached.recent
+        ):
+            return cached
+    thread = Thread.for_post(post, own, rules=rules, page=requested)
+    editable = frozenset(
         entry.row.pk
         for entry in thread.entries
         if entry.kind != "removed"
         and entry.row.created >= since
         and (entry.row.pk in own if entry.row.user_id is None else entry.row.user_id == user_pk)
+    )
+    rendered = DiscussionPage(
+        html=str(thread.render(post=post, deepest_level=rules.deepest_level, editable=editable)),
+        approved_count=thread.approved_count,
+        page=thread.page,
+        page_count=thread.page_count,
+        recent=tuple(
+            (entry.row.pk, entry.row.user_id, entry.row.created)
+            for entry in thread.entries
+            if entry.row.user_id is not None and entry.row.created >= since
+        ),
+    )
+    if not own and not editable:
+        cache.set(key, rendered, CACHE_SECONDS)
+    return rendered
+
+
+def _cache_key(post, rules: DiscussionSettings, page: int) -> str:
+    layout = f"{rules.thread_depth}.{rules.paginate}.{rules.threads_per_page}.{rules.order}"
+    return (
+        f"discussion:{post.pk}:{post.discussion_version}:{post.author_id}:{post.slug}:"
+        f"{layout}:{page}"
     )
 
 

@@ -219,6 +219,8 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
                     )
                 )
         self.bulk_update(moved, ["tree_id", "lft", "rght", "level", "parent"], batch_size=500)
+        Post = self.model._meta.get_field("post").related_model
+        Post.objects.filter(pk__in={node.post_id for node in nodes}).discussion_changed()
         return len(moved)
 
     def repair_trees(self) -> int:
@@ -341,13 +343,15 @@ class Comment(MPTTModel):
             self.render_body()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         if not self._state.adding:
-            super().save(*args, **kwargs)
+            with transaction.atomic(using=using):
+                super().save(*args, **kwargs)
+                self._discussion_changed(using)
             return
         self.by_member = self.by_member or self.user_id is not None
         if self.parent_id and self.parent.post_id != self.post_id:
             raise ValueError("A reply must be on the same post as its parent.")
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
             if self.parent_id is None:
                 tree.lock_tree(tree.NEW_TREE_LOCK, using)
@@ -355,8 +359,13 @@ class Comment(MPTTModel):
                 raise ParentGone(f"Comment {self.parent_id} was deleted.")
             # mptt re-reads the parent's position itself, now that we hold the lock.
             super().save(*args, **kwargs)
+            self._discussion_changed(using)
 
     save.alters_data = True
+
+    def _discussion_changed(self, using: str) -> None:
+        Post = self._meta.get_field("post").related_model
+        Post.objects.using(using).filter(pk=self.post_id).discussion_changed()
 
     def delete(self, *args, **kwargs):
         """Delete this comment for good; its replies move up to its parent.
@@ -376,6 +385,7 @@ class Comment(MPTTModel):
             manager.filter(parent_id=current.pk).update(parent_id=current.parent_id)
             deleted = models.Model.delete(current, using=using)  # not mptt's: no subtree
             manager.rebuild_tree(current.tree_id)
+            self._discussion_changed(using)
             return deleted
 
     delete.alters_data = True

@@ -162,12 +162,19 @@ def is_duplicate(comment: Comment) -> bool:
 
 
 def remember_own_comment(session: SessionBase, comment: Comment) -> None:
-    own = [pk for pk in session.get(OWN_COMMENTS_SESSION_KEY, []) if pk != comment.pk]
-    session[OWN_COMMENTS_SESSION_KEY] = [*own, comment.pk][-OWN_COMMENTS_REMEMBERED:]
+    """Note a comment as the reader's own, by post ({"post id": [comment ids]})."""
+    own = session.get(OWN_COMMENTS_SESSION_KEY)
+    own = own if isinstance(own, dict) else {}
+    key = str(comment.post_id)
+    pks = [pk for pk in own.get(key, []) if pk != comment.pk]
+    own[key] = [*pks, comment.pk][-OWN_COMMENTS_REMEMBERED:]
+    session[OWN_COMMENTS_SESSION_KEY] = own
 
 
-def own_comment_pks(session: SessionBase) -> frozenset[int]:
-    return frozenset(session.get(OWN_COMMENTS_SESSION_KEY, ()))
+def own_comment_pks(session: SessionBase, post_id: int) -> frozenset[int]:
+    """The reader's own comments on one post (their session's)."""
+    own = session.get(OWN_COMMENTS_SESSION_KEY)
+    return frozenset(own.get(str(post_id), ())) if isinstance(own, dict) else frozenset()
 
 
 def can_change_own_comment(comment: Comment, user, session: SessionBase, rules) -> bool:
@@ -179,7 +186,7 @@ def can_change_own_comment(comment: Comment, user, session: SessionBase, rules) 
         return False
     if comment.user_id is not None:
         return user.is_authenticated and user.pk == comment.user_id
-    return comment.pk in own_comment_pks(session)
+    return comment.pk in own_comment_pks(session, comment.post_id)
 
 
 def held_comment_count() -> int:

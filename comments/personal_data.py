@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
+from posts.models import Post
 
 ANONYMOUS = "Anonymous"
 
@@ -47,6 +48,8 @@ def export(email: str) -> dict:
 @transaction.atomic
 def erase(email: str) -> int:
     """Anonymise every comment by ``email``; return how many."""
+    post_ids = set(comments_of(email).values_list("post_id", flat=True))
+    Post.objects.filter(pk__in=post_ids).discussion_changed()
     return comments_of(email).update(
         author_name=ANONYMOUS,
         author_email="",

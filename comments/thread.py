@@ -65,7 +65,7 @@ class Thread:
         if rules.paginate:
             all_ids = Comment.objects.thread_tree_ids(post, own_pks, newest_first=newest_first)
             page_count = max(1, -(-len(all_ids) // rules.threads_per_page))
-            page_number = min(max(_as_int(page), 1), page_count)
+            page_number = min(max(as_page_number(page), 1), page_count)
             start = (page_number - 1) * rules.threads_per_page
             tree_ids = all_ids[start : start + rules.threads_per_page]
         rows = Comment.objects.thread_rows(
@@ -90,7 +90,7 @@ class Thread:
         )
 
 
-def _as_int(value) -> int:
+def as_page_number(value) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):

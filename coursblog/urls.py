@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from coursblog.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("images/", include("images.urls")),
     path("comments/", include("comments.urls")),

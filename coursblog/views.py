@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
@@ -35,3 +39,26 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
                 request, post, form, rules=rules, status=403, notice=CSRF_NOTICE
             )
     return render(request, "403_csrf.html", {"notice": CSRF_NOTICE}, status=403)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database and the cache answer, else 503."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as error:  # any failure means "not healthy"
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        probe = f"healthz:{uuid.uuid4().hex}"
+        cache.set(probe, "ok", 10)
+        checks["cache"] = "ok" if cache.get(probe) == "ok" else "error: not stored"
+        cache.delete(probe)
+    except Exception as error:
+        checks["cache"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    response = JsonResponse(checks, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response

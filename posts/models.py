@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -38,6 +38,13 @@ class PostQuerySet(models.QuerySet):
 
     def awaiting_review(self) -> PostQuerySet:
         return self.filter(status=Post.Status.PENDING).order_by("submitted_at")
+
+    def discussion_changed(self) -> int:
+        """Mark these posts' discussions as changed, so no cached copy is served again.
+
+        Call it in the transaction that changes a comment: readers see the new
+        version exactly when they can see the change."""
+        return self.update(discussion_version=F("discussion_version") + 1)
 
     def with_comment_counts(self) -> PostQuerySet:
         """Annotate ``approved_comment_count`` (what the public sees)."""
@@ -91,6 +98,11 @@ class Post(models.Model):
         help_text="Unsaved edits of a published post (title, body, excerpt, saved_at).",
     )
     sources = models.ManyToManyField("Source", through="Citation", related_name="posts")
+    discussion_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up with every change to the discussion; part of its cache key.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -71,7 +71,11 @@ class TestAntiSpam:
         fresh = re.search(r'name="issued" value="([^"]+)"', response.content.decode()).group(1)
         assert send(client, post, issued=fresh).status_code == 302
 
-    @pytest.mark.parametrize("issued", ["", "1234", "1234:forged", stamp(0) + "x"])
+    @pytest.mark.parametrize(
+        "issued",
+        ["", "1234", "1234:forged", stamp(0) + "x"],
+        ids=["missing", "unsigned", "forged", "tampered"],
+    )
     def test_a_missing_or_forged_stamp_is_refused(self, client, post, issued):
         assert_refused(send(client, post, issued=issued), 400, "could not be checked")
 

@@ -1,0 +1,149 @@
+"""The cached discussion: shared by readers, never stale after a write or a moderation."""
+
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from comments import personal_data
+from comments.forms import issue_stamp
+from comments.models import Comment, DiscussionSettings
+from tests.factories import make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def page(post, client=None, **params) -> str:
+    return (client or Client()).get(post.get_absolute_url(), params).content.decode()
+
+
+def test_a_warm_page_skips_the_discussion_queries(post, django_assert_num_queries):
+    for _ in range(30):
+        make_comment(post)
+    page(post)
+    # the post, its Works Cited and the discussion settings; the discussion is cached
+    with django_assert_num_queries(3):
+        html = page(post)
+    assert "30 thoughts on" in html
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["new comment", "approve", "trash", "spam", "delete", "edit", "erase", "repair"],
+)
+def test_every_change_shows_at_once(post, change):
+    kept = make_comment(
+        post, author_name="Maya", author_email="maya@example.edu", body="Kept words"
+    )
+    held = make_comment(post, status=Comment.Status.PENDING, body="Held words")
+    before = page(post)
+    assert "Kept words" in before
+
+    if change == "new comment":
+        make_comment(post, body="Brand new words")
+        assert "Brand new words" in page(post)
+    elif change == "approve":
+        held.approve()
+        assert "Held words" in page(post)
+    elif change in ("trash", "spam"):
+        getattr(kept, "trash" if change == "trash" else "mark_spam")()
+        assert "Kept words" not in page(post)
+    elif change == "delete":
+        kept.delete()
+        assert "Kept words" not in page(post)
+    elif change == "edit":
+        kept.body = "Edited words"
+        kept.save()
+        assert "Edited words" in page(post)
+    elif change == "erase":
+        personal_data.erase("maya@example.edu")
+        assert "Anonymous" in page(post)
+    elif change == "repair":
+        reply = make_comment(post, parent=kept, body="A reply")
+        page(post)
+        Comment.objects.filter(pk=reply.pk).update(level=5)
+        Comment.objects.repair_trees()
+        assert 'class="comment depth-2"' in page(post)
+
+
+def test_a_guest_sees_their_held_comment_and_others_share_the_cache(post, client):
+    data = {
+        "name": "Maya",
+        "email": "maya@example.edu",
+        "body": "Mine, held.",
+        "issued": issue_stamp(),
+    }
+    client.post(post.get_absolute_url(), data)
+    assert "Mine, held." in page(post, client)
+    assert "Mine, held." not in page(post)
+
+
+def test_a_member_sees_edit_links_on_their_fresh_comment_and_nobody_else_does(post, student):
+    member = Client()
+    member.force_login(student)
+    member.post(post.get_absolute_url(), {"body": "Fresh words.", "issued": issue_stamp()})
+    comment = Comment.objects.get(body="Fresh words.")
+    edit_url = reverse("comments:edit", kwargs={"pk": comment.pk})
+    assert edit_url not in page(post)  # cached for everyone...
+    assert edit_url in page(post, member)  # ...but the author gets a page of their own
+    assert edit_url not in page(post)
+
+
+def test_changing_the_rules_changes_the_page(post):
+    root = make_comment(post)
+    child = make_comment(post, parent=root)
+    assert f"replytocom={child.pk}" in page(post)
+    rules = DiscussionSettings.load()
+    rules.thread_depth = 2
+    rules.save()
+    assert f"replytocom={child.pk}" not in page(post)
+
+
+def redis_is_running() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_is_running(), reason="no Redis server on 127.0.0.1:6379")
+def test_the_discussion_is_shared_through_redis(post, settings):
+    import redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "coursblog-test",
+        }
+    }
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    make_comment(post, body="Through Redis")
+    assert "Through Redis" in page(post)
+    keys = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys("coursblog-test:*discussion*")
+    assert keys, "the rendered discussion is stored in Redis"
+    make_comment(post, body="And a second")
+    assert "And a second" in page(post)
+    caches["default"].clear()
+
+
+def test_the_cache_is_really_used(post):
+    comment = make_comment(post, body="Original words")
+    assert "Original words" in page(post)
+    # A write that skips the model does not move the version, so the cached page stays.
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>Sneaky words</p>")
+    assert "Original words" in page(post)
+    post.__class__.objects.filter(pk=post.pk).discussion_changed()
+    assert "Sneaky words" in page(post)
