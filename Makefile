@@ -78,6 +78,15 @@ format: install-dev
 editor: node_modules/.installed
 	npm run build
 
+# The benchmark (see bench/run.py): a table, and bench/results/latest.json.
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run
+
+# Load and fault test on PostgreSQL (see bench/load.py).
+load-test: install-dev
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
 # Debian's Chromium for the browser tests (Playwright drives it; its own download does not work here).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

@@ -23,7 +23,6 @@ from coursblog.http import client_ip
 DETAILS_COOKIE = "comment_author"
 DETAILS_SALT = "comments.saved-details"
 DETAILS_MAX_AGE = 365 * 24 * 3600
-CACHE_SECONDS = 24 * 3600
 
 
 def comment_form(request: HttpRequest, post, rules: DiscussionSettings, data=None) -> CommentForm:
@@ -91,8 +90,11 @@ def context(
     return {
         "thread": thread,
         "thread_html": mark_safe(thread.html),  # noqa: S308 - rendered by comments.thread
-        "page_url": page_url(post, thread.page),
-        "pages": [(number, page_url(post, number)) for number in range(1, thread.page_count + 1)],
+        "page_url": page_url(post, thread.page, thread.default_page),
+        "pages": [
+            (number, page_url(post, number, thread.default_page))
+            for number in range(1, thread.page_count + 1)
+        ],
         "form": form,
         "reply_to": reply_to,
         "notice": notice or reply_notice,
@@ -109,6 +111,7 @@ class DiscussionPage:
     approved_count: int
     page: int
     page_count: int
+    default_page: int
     # (pk, user id, created) of members' comments still inside the edit window: their
     # authors see Edit links, so they get a page of their own.
     recent: tuple[tuple[int, int, datetime], ...] = ()
@@ -122,11 +125,12 @@ def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) 
     page older than what the database holds. Readers with their own held or still
     editable comments on the post get a page rendered for them alone.
     """
-    requested = as_page_number(request.GET.get("cpage"))
-    key = _cache_key(post, rules, requested)
+    requested = request.GET.get("cpage")
+    key = _cache_key(post, rules, as_page_number(requested))
     since = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
     user_pk = request.user.pk if request.user.is_authenticated else None
-    if not own:
+    use_cache = settings.DISCUSSION_CACHE_SECONDS > 0
+    if use_cache and not own:
         cached = cache.get(key)
         if cached is not None and not any(
             user_id == user_pk and created >= since for _, user_id, created in cached.recent
@@ -145,14 +149,20 @@ def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) 
         approved_count=thread.approved_count,
         page=thread.page,
         page_count=thread.page_count,
+        default_page=thread.default_page,
         recent=tuple(
             (entry.row.pk, entry.row.user_id, entry.row.created)
             for entry in thread.entries
             if entry.row.user_id is not None and entry.row.created >= since
         ),
     )
-    if not own and not editable:
-        cache.set(key, rendered, CACHE_SECONDS)
+    if (
+        use_cache
+        and not own
+        and not editable
+        and len(rendered.html) <= settings.PAGE_CACHE_MAX_BYTES
+    ):
+        cache.set(key, rendered, settings.DISCUSSION_CACHE_SECONDS)
     return rendered
 
 

@@ -15,6 +15,8 @@ from mptt.querysets import TreeQuerySet
 from comments import tree
 from coursblog.html import render_comment_html
 
+# What a comment's stored fragment (fragment_html) shows.
+FRAGMENT_FIELDS = {"body", "body_html", "author_name", "author_url", "user", "created"}
 # WordPress's column sizes, so imported comments always fit.
 NAME_MAX_LENGTH = 245
 EMAIL_MAX_LENGTH = 100
@@ -73,6 +75,16 @@ class DiscussionSettings(models.Model):
         "top-level threads per page", default=50, validators=[MinValueValidator(1)]
     )
     order = models.CharField(max_length=10, choices=Order.choices, default=Order.OLDEST)
+    default_page = models.CharField(
+        "page shown first",
+        max_length=10,
+        choices=[
+            ("newest", "The page with the newest threads"),
+            ("oldest", "The page with the oldest threads"),
+        ],
+        default="newest",
+        help_text="As WordPress, readers land on the newest threads by default.",
+    )
     edit_window_minutes = models.PositiveSmallIntegerField(
         "minutes a commenter may edit or delete their comment", default=10
     )
@@ -99,6 +111,12 @@ class DiscussionSettings(models.Model):
         settings_record, _ = cls.objects.get_or_create(pk=1)
         return settings_record
 
+    def default_page_number(self, page_count: int) -> int:
+        """The page a post's bare address shows, out of ``page_count``."""
+        newest_last = self.order == self.Order.OLDEST
+        wants_newest = self.default_page == "newest"
+        return page_count if newest_last == wants_newest else 1
+
     @property
     def deepest_level(self) -> int:
         """The mptt level of the deepest comments (levels count from 0)."""
@@ -114,9 +132,8 @@ class ThreadRow(NamedTuple):
     status: str
     user_id: int | None
     author_name: str
-    author_url: str
-    body_html: str
     created: object
+    fragment_html: str
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -156,9 +173,21 @@ class CommentQuerySet(TreeQuerySet):
         if tree_ids is not None:
             rows = rows.filter(tree_id__in=tree_ids)
         order = ("-tree_id" if newest_first else "tree_id", "lft")
-        return [
-            ThreadRow._make(row) for row in rows.order_by(*order).values_list(*ThreadRow._fields)
-        ]
+        values = rows.order_by(*order).values_list(*ThreadRow._fields)
+        result = [ThreadRow._make(row) for row in values]
+        if any(not row.fragment_html for row in result):
+            result = self._with_fragments(result)
+        return result
+
+    def _with_fragments(self, rows: list[ThreadRow]) -> list[ThreadRow]:
+        """Make the fragments that are missing (comments saved before fragments existed)."""
+        missing = Comment.objects.filter(pk__in=[r.pk for r in rows if not r.fragment_html])
+        made = {}
+        for comment in missing.select_related("post"):
+            comment.render_fragment()
+            Comment.objects.filter(pk=comment.pk).update(fragment_html=comment.fragment_html)
+            made[comment.pk] = comment.fragment_html
+        return [row._replace(fragment_html=made.get(row.pk, row.fragment_html)) for row in rows]
 
 
 class ParentGone(Exception):
@@ -282,6 +311,11 @@ class Comment(MPTTModel):
     author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
     body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
     body_html = models.TextField(editable=False, default="")
+    fragment_html = models.TextField(
+        editable=False,
+        default="",
+        help_text="This comment's markup in a thread, made when it is saved.",
+    )
     notify_replies = models.BooleanField(
         "email me replies", default=False, help_text="The commenter asked to hear of replies."
     )
@@ -323,11 +357,16 @@ class Comment(MPTTModel):
         """The comment on the page of the discussion that holds its thread."""
         from comments.thread import page_url, thread_page
 
-        return f"{page_url(self.post, thread_page(self))}#comment-{self.pk}"
+        return f"{page_url(self.post, *thread_page(self))}#comment-{self.pk}"
 
     def render_body(self) -> None:
         """Sanitise ``body`` into ``body_html`` (save does this; the policy reads it first)."""
         self.body_html = render_comment_html(self.body)
+
+    def render_fragment(self) -> None:
+        from comments.thread import comment_fragment
+
+        self.fragment_html = comment_fragment(self)
 
     @property
     def is_approved(self) -> bool:
@@ -342,7 +381,11 @@ class Comment(MPTTModel):
         if update_fields is None or "body" in update_fields:
             self.render_body()
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "body_html"}
+                kwargs["update_fields"] = update_fields = {*update_fields, "body_html"}
+        if update_fields is None or FRAGMENT_FIELDS & set(update_fields):
+            self.render_fragment()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "fragment_html"}
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         if not self._state.adding:
             with transaction.atomic(using=using):

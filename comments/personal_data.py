@@ -57,4 +57,5 @@ def erase(email: str) -> int:
         ip_address=None,
         user_agent="",
         notify_replies=False,
+        fragment_html="",  # made again, with the new name, when next shown
     )

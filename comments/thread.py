@@ -20,6 +20,7 @@ import dataclasses
 from datetime import datetime
 from html import escape
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -46,6 +47,7 @@ class Thread:
     approved_count: int
     page: int = 1
     page_count: int = 1
+    default_page: int = 1  # the page the post's bare address shows
 
     @classmethod
     def for_post(
@@ -56,23 +58,26 @@ class Thread:
         rules: DiscussionSettings | None = None,
         page: int | str | None = 1,
     ) -> Thread:
-        """The threads of page ``page`` (a bad or missing page number means the first;
-        one past the end, the last), in three queries."""
+        """The threads of page ``page`` (missing or not a number: the default page; out
+        of range: the nearest page), in three queries."""
         rules = rules or DiscussionSettings.load()
         newest_first = rules.order == rules.Order.NEWEST
         tree_ids = None
-        page_number, page_count = 1, 1
+        page_number, page_count, default_page = 1, 1, 1
         if rules.paginate:
             all_ids = Comment.objects.thread_tree_ids(post, own_pks, newest_first=newest_first)
             page_count = max(1, -(-len(all_ids) // rules.threads_per_page))
-            page_number = min(max(as_page_number(page), 1), page_count)
+            default_page = rules.default_page_number(page_count)
+            asked = as_page_number(page)
+            page_number = default_page if asked is None else min(max(asked, 1), page_count)
             start = (page_number - 1) * rules.threads_per_page
             tree_ids = all_ids[start : start + rules.threads_per_page]
         rows = Comment.objects.thread_rows(
             post, own_pks, tree_ids=tree_ids, newest_first=newest_first
         )
         approved = Comment.objects.filter(post=post).approved().count()
-        return cls(visible_entries(rows, own_pks), approved, page_number, page_count)
+        entries = visible_entries(rows, own_pks)
+        return cls(entries, approved, page_number, page_count, default_page)
 
     def render(
         self,
@@ -83,38 +88,39 @@ class Thread:
     ) -> SafeString:
         return render_entries(
             self.entries,
-            page_url=page_url(post, self.page),
-            post_author_id=post.author_id,
+            page_url=page_url(post, self.page, self.default_page),
             deepest_level=deepest_level,
             editable=editable,
         )
 
 
-def as_page_number(value) -> int:
+def as_page_number(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        return 1
+        return None
 
 
-def page_url(post, page: int) -> str:
-    """The address of one page of a post's discussion."""
+def page_url(post, page: int, default_page: int = 1) -> str:
+    """The address of one page of a post's discussion (the bare address: the default page)."""
     url = post.get_absolute_url()
-    return url if page <= 1 else f"{url}?cpage={page}"
+    return url if page == default_page else f"{url}?cpage={page}"
 
 
-def thread_page(comment: Comment, rules: DiscussionSettings | None = None) -> int:
-    """The page of the discussion that holds ``comment``'s thread."""
+def thread_page(comment: Comment, rules: DiscussionSettings | None = None) -> tuple[int, int]:
+    """The page of the discussion that holds ``comment``'s thread, and the default page."""
     rules = rules or DiscussionSettings.load()
     if not rules.paginate:
-        return 1
-    newest_first = rules.order == rules.Order.NEWEST
-    earlier = Comment.objects.filter(post_id=comment.post_id, parent__isnull=True).in_discussion()
-    if newest_first:
-        earlier = earlier.filter(tree_id__gt=comment.tree_id)
+        return 1, 1
+    threads = Comment.objects.filter(post_id=comment.post_id, parent__isnull=True).in_discussion()
+    if rules.order == rules.Order.NEWEST:
+        before = Count("pk", filter=Q(tree_id__gt=comment.tree_id))
     else:
-        earlier = earlier.filter(tree_id__lt=comment.tree_id)
-    return earlier.count() // rules.threads_per_page + 1
+        before = Count("pk", filter=Q(tree_id__lt=comment.tree_id))
+    counts = threads.aggregate(before=before, total=Count("pk"))
+    page_count = max(1, -(-counts["total"] // rules.threads_per_page))
+    default_page = rules.default_page_number(page_count)
+    return counts["before"] // rules.threads_per_page + 1, default_page
 
 
 def visible_entries(rows: list[ThreadRow], own_pks: frozenset[int]) -> list[Entry]:
@@ -143,7 +149,6 @@ def render_entries(
     entries: list[Entry],
     *,
     page_url: str,
-    post_author_id: int | None,
     deepest_level: int = 9,
     editable: frozenset[int] = frozenset(),
 ) -> SafeString:
@@ -153,7 +158,6 @@ def render_entries(
     with its replies, so the DOM nests as the tree does. Comments at
     ``deepest_level`` get no Reply link; those in ``editable`` get an Edit link.
     """
-    tz = timezone.get_current_timezone()
     page_url = escape(page_url)
     query = "&amp;" if "?" in page_url else "?"
     links = _Links(page_url, f"{page_url}{query}", deepest_level, editable)
@@ -167,7 +171,7 @@ def render_entries(
         else:
             parts.append("</li>")
             parts.append("</ol></li>" * (previous_level - level))
-        parts.append(_comment_html(entry, links, post_author_id, tz))
+        parts.append(_comment_html(entry, links))
         previous_level = level
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
@@ -182,7 +186,7 @@ class _Links:
     editable: frozenset[int]
 
 
-def _comment_html(entry: Entry, links: _Links, post_author_id: int | None, tz) -> str:
+def _comment_html(entry: Entry, links: _Links) -> str:
     row = entry.row
     pk = row.pk
     depth = row.level + 1
@@ -192,25 +196,14 @@ def _comment_html(entry: Entry, links: _Links, post_author_id: int | None, tz) -
             f'<div id="div-comment-{pk}" class="comment-body">'
             '<p class="comment-removed-note">This comment was removed.</p></div>'
         )
-    name = escape(row.author_name)
-    if row.user_id is None and row.author_url.startswith(("https://", "http://")):
-        author = (
-            f'<a href="{escape(row.author_url)}" rel="external nofollow ugc" class="url">{name}</a>'
-        )
-    else:
-        author = name
     classes = f"comment depth-{depth}"
-    badge = ""
-    if row.user_id is not None and row.user_id == post_author_id:
-        classes += " bypostauthor"
-        badge = ' <span class="author-badge">Post author</span>'
-    created = row.created.astimezone(tz)
     note = ""
     actions = []
     if entry.kind == "own-held":
         classes += " comment-held"
         note = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
     elif row.level < links.deepest_level:
+        name = escape(row.author_name)
         actions.append(
             f'<a rel="nofollow" class="comment-reply-link"'
             f' href="{links.reply_prefix}replytocom={pk}#respond" data-commentid="{pk}"'
@@ -223,15 +216,42 @@ def _comment_html(entry: Entry, links: _Links, post_author_id: int | None, tz) -
             '<span class="visually-hidden"> your comment</span></a>'
         )
     reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
+    fragment = row.fragment_html.replace(PK_MARK, str(pk)).replace(PAGE_URL_MARK, links.page_url)
+    return f'<li id="comment-{pk}" class="{classes}">{fragment}{note}{reply}</article>'
+
+
+# Stand for the page's address and the comment's id in stored fragments: no sanitised
+# text holds control characters, and the id is not known before the first save.
+PAGE_URL_MARK = "\x00"
+PK_MARK = "\x01"
+
+
+def comment_fragment(comment: Comment) -> str:
+    """The part of a comment's markup that only changes when the comment does.
+
+    Made once, when the comment is saved (Comment.fragment_html), so that serving a
+    page only adds the structure and the Reply links. It opens the comment's
+    <article> and leaves it open; PAGE_URL_MARK stands for the page's address.
+    """
+    pk = PK_MARK
+    name = escape(comment.author_name)
+    if comment.user_id is None and comment.author_url.startswith(("https://", "http://")):
+        url = escape(comment.author_url)
+        author = f'<a href="{url}" rel="external nofollow ugc" class="url">{name}</a>'
+    else:
+        author = name
+    badge = ""
+    if comment.user_id is not None and comment.user_id == comment.post.author_id:
+        badge = ' <span class="author-badge">Post author</span>'
+    created = timezone.localtime(comment.created)
     return (
-        f'<li id="comment-{pk}" class="{classes}">'
         f'<article id="div-comment-{pk}" class="comment-body">'
         f'<footer class="comment-meta"><div class="comment-author"><b class="fn">{author}</b>'
         f'{badge} <span class="says">says:</span></div>'
-        f'<div class="comment-metadata"><a href="{links.page_url}#comment-{pk}">'
+        f'<div class="comment-metadata"><a href="{PAGE_URL_MARK}#comment-{pk}">'
         f'<time datetime="{created.isoformat(timespec="seconds")}">{display_date(created)}</time>'
-        f"</a></div>{note}</footer>"
-        f'<div class="comment-content">{row.body_html}</div>{reply}</article>'
+        f"</a></div></footer>"
+        f'<div class="comment-content">{comment.body_html}</div>'
     )
 
 

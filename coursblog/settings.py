@@ -192,6 +192,14 @@ WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 3600)
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# How long a rendered discussion page may stay cached (0: never cache it). Its key
+# changes with every comment write, so this only bounds memory, not staleness.
+DISCUSSION_CACHE_SECONDS = env_int("DISCUSSION_CACHE_SECONDS", 24 * 3600)
+# Whole post pages for anonymous readers (see posts/page_cache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Larger pages (a long discussion on one page) are not kept in the cache.
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
+
 # The cache: in this process by default; Redis, shared by every app server, in production.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
@@ -12,10 +13,12 @@ from comments import discussion, moderation
 from comments.forms import CommentForm
 from comments.models import DiscussionSettings
 from coursblog.html import plain_text
+from posts import page_cache
 from posts.forms import SOURCE_FIELDS
 from posts.models import Post, Source
 
 POSTS_PER_PAGE = 10
+THREAD_MARK = "\x00thread\x00"
 
 
 @require_safe
@@ -36,7 +39,12 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(posts, slug=slug)
     rules = DiscussionSettings.load()
     if request.method != "POST":
-        return render_post_page(request, post, rules=rules)
+        return page_cache.serve(
+            request,
+            post,
+            rules,
+            lambda csrf_token: render_post_page(request, post, rules=rules, csrf_token=csrf_token),
+        )
 
     form = discussion.comment_form(request, post, rules, data=request.POST)
     comment = form.save() if form.is_valid() else None
@@ -57,8 +65,13 @@ def render_post_page(
     status: int = 200,
     notice: str = "",
     preview: bool = False,
+    csrf_token: str | None = None,
 ) -> HttpResponse:
-    """The post with its discussion and the reply form (fresh, or sent back with errors)."""
+    """The post with its discussion and the reply form (fresh, or sent back with errors).
+
+    The discussion (megabytes, for a long one) goes into the page once, after the
+    template is rendered around a mark, rather than through the template's copies.
+    """
     rules = rules or DiscussionSettings.load()
     form = form or discussion.comment_form(request, post, rules)
     context = {
@@ -68,7 +81,13 @@ def render_post_page(
         "can_edit": post.can_be_edited_by(request.user),
         **discussion.context(request, post, form, rules, notice=notice),
     }
-    return render(request, "posts/post_detail.html", context, status=status)
+    thread_html = context["thread_html"]
+    context["thread_html"] = mark_safe(THREAD_MARK)  # noqa: S308 - a constant
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    response = render(request, "posts/post_detail.html", context, status=status)
+    response.content = response.content.replace(THREAD_MARK.encode(), thread_html.encode(), 1)
+    return response
 
 
 @require_safe

@@ -57,19 +57,21 @@ def test_a_thousand_comments_page_by_fifty_threads_and_deep_permalinks_land(clie
     pages = -(-post.comments.filter(parent=None).count() // 50)
     assert pages == 8
 
-    first = client.get(post.get_absolute_url()).content.decode()
-    assert len(re.findall(r'class="comment depth-1[ "]', first)) == 50
-    assert "1000 thoughts on" in first
+    full_page = client.get(post.get_absolute_url(), {"cpage": 2}).content.decode()
+    assert len(re.findall(r'class="comment depth-1[ "]', full_page)) == 50
+    assert "1000 thoughts on" in full_page
 
     # Both depth-9 replies sit in the second and ninth threads: on the first page with
-    # the oldest threads first, on the last page with the newest first.
+    # the oldest threads first, on the last page with the newest first. Readers land
+    # on the page of the newest threads, which is the last page, or the first.
     expected_page = 1 if order == "oldest" else pages
+    landing_page = pages if order == "oldest" else 1
     for deep in post.comments.filter(level=9):
         url = deep.get_absolute_url()
-        if expected_page == 1:
+        if expected_page == landing_page:
             assert "cpage" not in url
         else:
-            assert f"?cpage={pages}#comment-{deep.pk}" in url
+            assert f"?cpage={expected_page}#comment-{deep.pk}" in url
         landing = client.get(url).content.decode()
         assert f'<li id="comment-{deep.pk}" class="comment depth-10' in landing
         assert f'<span aria-current="page">Page {expected_page}</span>' in landing

@@ -1,5 +1,6 @@
 """The cached discussion: shared by readers, never stale after a write or a moderation."""
 
+import re
 import socket
 
 import pytest
@@ -26,14 +27,66 @@ def page(post, client=None, **params) -> str:
     return (client or Client()).get(post.get_absolute_url(), params).content.decode()
 
 
-def test_a_warm_page_skips_the_discussion_queries(post, django_assert_num_queries):
+def test_a_warm_page_costs_two_queries(post, django_assert_num_queries):
     for _ in range(30):
         make_comment(post)
     page(post)
-    # the post, its Works Cited and the discussion settings; the discussion is cached
-    with django_assert_num_queries(3):
+    # the post and the discussion settings, for the cache key; the page is cached
+    with django_assert_num_queries(2):
         html = page(post)
     assert "30 thoughts on" in html
+
+
+def test_a_logged_in_reader_gets_the_discussion_from_the_cache(
+    post, student, django_assert_num_queries
+):
+    for _ in range(30):
+        make_comment(post)
+    member = Client()
+    member.force_login(student)
+    page(post, member)
+    # session, user, post, settings, Works Cited, and the reader's two permission
+    # lookups (may they edit the post?); the discussion itself comes from the cache
+    with django_assert_num_queries(7):
+        assert "30 thoughts on" in page(post, member)
+
+
+def test_each_anonymous_reader_gets_their_own_working_csrf_token(post):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for reader in (first, second):
+        html = page(post, reader)
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    assert tokens[0] != tokens[1]
+    assert "csrf-token" not in html
+    data = {
+        "name": "Maya",
+        "email": "maya@example.edu",
+        "body": "Via a cached page.",
+        "issued": issue_stamp(),
+    }
+    response = second.post(post.get_absolute_url(), {**data, "csrfmiddlewaretoken": tokens[1]})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("reader", ["member", "replytocom", "saved details"])
+def test_personal_pages_are_never_shared(post, student, reader):
+    make_comment(post, author_name="Someone")
+    client, params = Client(), {}
+    if reader == "member":
+        client.force_login(student)
+    elif reader == "replytocom":
+        params = {"replytocom": Comment.objects.get().pk}
+    else:
+        client.cookies["comment_author"] = "x"
+    personal = page(post, client, **params)
+    shared = page(post)
+    reply_title = 'data-default="Leave a Reply">Reply to Someone</span>'
+    assert (reply_title in personal) == (reader == "replytocom")
+    assert reply_title not in shared
+    if reader == "member":
+        assert "You are commenting as" in personal
+        assert "You are commenting as" not in shared
 
 
 @pytest.mark.parametrize(
@@ -66,7 +119,9 @@ def test_every_change_shows_at_once(post, change):
         assert "Edited words" in page(post)
     elif change == "erase":
         personal_data.erase("maya@example.edu")
-        assert "Anonymous" in page(post)
+        html = page(post)
+        assert '<b class="fn">Anonymous</b>' in html
+        assert "Maya" not in html
     elif change == "repair":
         reply = make_comment(post, parent=kept, body="A reply")
         page(post)
@@ -143,7 +198,8 @@ def test_the_cache_is_really_used(post):
     comment = make_comment(post, body="Original words")
     assert "Original words" in page(post)
     # A write that skips the model does not move the version, so the cached page stays.
-    Comment.objects.filter(pk=comment.pk).update(body_html="<p>Sneaky words</p>")
+    sneaky = comment.fragment_html.replace("Original words", "Sneaky words")
+    Comment.objects.filter(pk=comment.pk).update(fragment_html=sneaky)
     assert "Original words" in page(post)
     post.__class__.objects.filter(pk=post.pk).discussion_changed()
     assert "Sneaky words" in page(post)

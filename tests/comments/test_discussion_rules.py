@@ -154,24 +154,38 @@ class TestPages:
     def top_level(self, html):
         return re.findall(r'<li id="comment-(\d+)" class="comment depth-1[ "]', html)
 
-    def test_fifty_threads_a_page_and_a_permalink_to_the_right_one(self, client, post, threads):
-        first = client.get(post.get_absolute_url()).content.decode()
-        third = client.get(post.get_absolute_url(), {"cpage": 3}).content.decode()
+    def test_fifty_threads_a_page_landing_on_the_newest_and_permalinks(self, client, post, threads):
+        landing = client.get(post.get_absolute_url()).content.decode()
+        first = client.get(post.get_absolute_url(), {"cpage": 1}).content.decode()
+        assert len(self.top_level(landing)) == 20  # page 3: the newest threads, as WordPress
+        assert '<span aria-current="page">Page 3</span>' in landing
         assert len(self.top_level(first)) == 50
-        assert len(self.top_level(third)) == 20
-        assert "120 thoughts on" in third
+        assert "120 thoughts on" in first
         reply = make_comment(post, parent=threads[110])
-        assert reply.get_absolute_url() == f"{post.get_absolute_url()}?cpage=3#comment-{reply.pk}"
+        assert reply.get_absolute_url() == f"{post.get_absolute_url()}#comment-{reply.pk}"
+        assert (
+            threads[0].get_absolute_url()
+            == f"{post.get_absolute_url()}?cpage=1#comment-{threads[0].pk}"
+        )
+        assert (
+            f'id="comment-{threads[0].pk}"'
+            in client.get(threads[0].get_absolute_url()).content.decode()
+        )
+
+    def test_landing_on_the_oldest_threads(self, client, post, threads, rules):
+        save(rules, default_page="oldest")
+        landing = client.get(post.get_absolute_url()).content.decode()
+        assert self.top_level(landing)[0] == str(threads[0].pk)
         assert threads[0].get_absolute_url() == f"{post.get_absolute_url()}#comment-{threads[0].pk}"
-        assert f'id="comment-{reply.pk}"' in client.get(reply.get_absolute_url()).content.decode()
 
     def test_newest_threads_first(self, client, post, threads, rules):
         save(rules, order=DiscussionSettings.Order.NEWEST)
-        first = client.get(post.get_absolute_url()).content.decode()
-        assert self.top_level(first)[0] == str(threads[-1].pk)
+        landing = client.get(post.get_absolute_url()).content.decode()
+        assert self.top_level(landing)[0] == str(threads[-1].pk)
+        assert '<span aria-current="page">Page 1</span>' in landing
         assert threads[0].get_absolute_url().startswith(f"{post.get_absolute_url()}?cpage=3")
 
-    @pytest.mark.parametrize(("asked", "shown"), [("junk", 1), ("-2", 1), ("99", 3)])
+    @pytest.mark.parametrize(("asked", "shown"), [("junk", 3), ("-2", 1), ("99", 3), ("2", 2)])
     def test_odd_page_numbers_show_the_nearest_page(self, client, post, threads, asked, shown):
         html = client.get(post.get_absolute_url(), {"cpage": asked}).content.decode()
         assert f'<span aria-current="page">Page {shown}</span>' in html
