@@ -184,12 +184,17 @@ def in_process(post) -> dict:
     }
 
 
-def first_page_bytes(post) -> int:
+def first_page_bytes(post) -> dict:
+    """The 5,000-comment post with the default settings: 50 threads a page."""
     rules = DiscussionSettings.load()
     rules.paginate = True
     rules.save()
     try:
-        return len(Client().get(post.get_absolute_url()).content)
+        url = post.get_absolute_url()
+        return {
+            "landing_page_bytes": len(Client().get(url).content),
+            "page_1_bytes": len(Client().get(url, {"cpage": 1}).content),
+        }
     finally:
         rules.paginate = False
         rules.save()
@@ -227,7 +232,7 @@ def under_gunicorn(posts) -> dict:
     static_copy.parent.mkdir(parents=True, exist_ok=True)
     static_copy.write_bytes(Client().get(page_url).content)
     result = {}
-    with Gunicorn({"DISCUSSION_CACHE_SECONDS": "0"}) as server:
+    with Gunicorn({"DISCUSSION_CACHE_SECONDS": "0", "PAGE_CACHE_SECONDS": "0"}) as server:
         result["workers"] = server.workers
         result["cold"] = wrk(server.url + page_url)
         result["baseline"] = wrk(server.url + f"/bench/recursetree/{posts[1000].slug}/")
@@ -358,8 +363,11 @@ def print_summary(results: dict) -> None:
             f"{r['uncached']['median_ms']} ({r['uncached']['min_ms']}–{r['uncached']['max_ms']}) | "
             f"{r['cached']['median_ms']} | {r['baseline']['median_ms']} | {r['ratio_uncached']}× | {r['ratio_cached']}× |"
         )
+    pages = results["first_page_5000"]
     print(
-        f"\nFirst page of the 5,000-comment post with 50 threads a page: {results['first_page_5000'] / 1024:.0f} KiB"
+        f"\nThe 5,000-comment post with 50 threads a page: the page readers land on (the newest "
+        f"threads) {pages['landing_page_bytes'] / 1024:.0f} KiB; page 1 (the oldest, longest "
+        f"threads) {pages['page_1_bytes'] / 1024:.0f} KiB"
     )
     server = results.get("server")
     if server:

@@ -4,18 +4,19 @@ thread page they see. posts.views renders the page; this decides what goes in it
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from comments import moderation
 from comments.forms import CommentForm, find_reply_target
-from comments.models import DiscussionSettings
+from comments.models import Comment, DiscussionSettings
 from comments.thread import Thread, as_page_number, page_url
 from coursblog.http import client_ip
 
@@ -112,9 +113,6 @@ class DiscussionPage:
     page: int
     page_count: int
     default_page: int
-    # (pk, user id, created) of members' comments still inside the edit window: their
-    # authors see Edit links, so they get a page of their own.
-    recent: tuple[tuple[int, int, datetime], ...] = ()
 
 
 def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) -> DiscussionPage:
@@ -127,43 +125,37 @@ def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) 
     """
     requested = request.GET.get("cpage")
     key = _cache_key(post, rules, as_page_number(requested))
-    since = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
-    user_pk = request.user.pk if request.user.is_authenticated else None
+    editable = changeable_pks(post, request.user, own, rules)
+    shared = not own and not editable
     use_cache = settings.DISCUSSION_CACHE_SECONDS > 0
-    if use_cache and not own:
-        cached = cache.get(key)
-        if cached is not None and not any(
-            user_id == user_pk and created >= since for _, user_id, created in cached.recent
-        ):
-            return cached
+    if use_cache and shared and (cached := cache.get(key)) is not None:
+        return cached
     thread = Thread.for_post(post, own, rules=rules, page=requested)
-    editable = frozenset(
-        entry.row.pk
-        for entry in thread.entries
-        if entry.kind != "removed"
-        and entry.row.created >= since
-        and (entry.row.pk in own if entry.row.user_id is None else entry.row.user_id == user_pk)
-    )
     rendered = DiscussionPage(
         html=str(thread.render(post=post, deepest_level=rules.deepest_level, editable=editable)),
         approved_count=thread.approved_count,
         page=thread.page,
         page_count=thread.page_count,
         default_page=thread.default_page,
-        recent=tuple(
-            (entry.row.pk, entry.row.user_id, entry.row.created)
-            for entry in thread.entries
-            if entry.row.user_id is not None and entry.row.created >= since
-        ),
     )
-    if (
-        use_cache
-        and not own
-        and not editable
-        and len(rendered.html) <= settings.PAGE_CACHE_MAX_BYTES
-    ):
+    if use_cache and shared and len(rendered.html) <= settings.PAGE_CACHE_MAX_BYTES:
         cache.set(key, rendered, settings.DISCUSSION_CACHE_SECONDS)
     return rendered
+
+
+def changeable_pks(post, user, own: frozenset[int], rules: DiscussionSettings) -> frozenset[int]:
+    """The reader's comments on ``post`` still inside the edit window (a query only for a
+    member, or a guest with comments of their own)."""
+    if not own and not user.is_authenticated:
+        return frozenset()
+    mine = Q(pk__in=own, user__isnull=True)
+    if user.is_authenticated:
+        mine |= Q(user=user)
+    since = timezone.now() - timedelta(minutes=rules.edit_window_minutes)
+    recent = Comment.objects.filter(mine, post=post, created__gte=since).exclude(
+        status__in=(Comment.Status.SPAM, Comment.Status.TRASH)
+    )
+    return frozenset(recent.values_list("pk", flat=True))
 
 
 def _cache_key(post, rules: DiscussionSettings, page: int) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+import time
 from typing import NamedTuple
 
 from django.conf import settings
@@ -105,11 +107,21 @@ class DiscussionSettings(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+        _recently_loaded.clear()
 
     @classmethod
     def load(cls) -> DiscussionSettings:
+        """The settings record. Each process reuses what it read for a few seconds, so
+        a change in the admin reaches every app server within SETTINGS_SECONDS."""
+        loaded = _recently_loaded.get("record")
+        if (
+            loaded is not None
+            and time.monotonic() - loaded[0] < settings.DISCUSSION_SETTINGS_SECONDS
+        ):
+            return copy.copy(loaded[1])
         settings_record, _ = cls.objects.get_or_create(pk=1)
-        return settings_record
+        _recently_loaded["record"] = (time.monotonic(), settings_record)
+        return copy.copy(settings_record)
 
     def default_page_number(self, page_count: int) -> int:
         """The page a post's bare address shows, out of ``page_count``."""
@@ -123,6 +135,9 @@ class DiscussionSettings(models.Model):
         return self.thread_depth - 1
 
 
+_recently_loaded: dict[str, tuple[float, DiscussionSettings]] = {}
+
+
 class ThreadRow(NamedTuple):
     """One comment as the thread renderer needs it (see CommentQuerySet.thread_rows)."""
 
@@ -132,7 +147,6 @@ class ThreadRow(NamedTuple):
     status: str
     user_id: int | None
     author_name: str
-    created: object
     fragment_html: str
 
 

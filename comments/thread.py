@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 from html import escape
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -33,8 +34,7 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December"]  # fmt: skip
 
 
-@dataclasses.dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     row: ThreadRow
     kind: str  # "approved", "own-held" or "removed"
 
@@ -160,7 +160,7 @@ def render_entries(
     """
     page_url = escape(page_url)
     query = "&amp;" if "?" in page_url else "?"
-    links = _Links(page_url, f"{page_url}{query}", deepest_level, editable)
+    links = _Links(page_url, f"{page_url}{query}", deepest_level, editable, {})
     parts: list[str] = []
     previous_level = -1
     for entry in entries:
@@ -184,6 +184,7 @@ class _Links:
     reply_prefix: str  # escaped page URL followed by "?" or "&amp;"
     deepest_level: int
     editable: frozenset[int]
+    names: dict[str, str]  # escaped author names: a class has few authors and many comments
 
 
 def _comment_html(entry: Entry, links: _Links) -> str:
@@ -203,7 +204,9 @@ def _comment_html(entry: Entry, links: _Links) -> str:
         classes += " comment-held"
         note = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
     elif row.level < links.deepest_level:
-        name = escape(row.author_name)
+        name = links.names.get(row.author_name)
+        if name is None:
+            name = links.names[row.author_name] = escape(row.author_name)
         actions.append(
             f'<a rel="nofollow" class="comment-reply-link"'
             f' href="{links.reply_prefix}replytocom={pk}#respond" data-commentid="{pk}"'

@@ -195,6 +195,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # How long a rendered discussion page may stay cached (0: never cache it). Its key
 # changes with every comment write, so this only bounds memory, not staleness.
 DISCUSSION_CACHE_SECONDS = env_int("DISCUSSION_CACHE_SECONDS", 24 * 3600)
+# Each process rereads the discussion settings at most this often.
+DISCUSSION_SETTINGS_SECONDS = env_int("DISCUSSION_SETTINGS_SECONDS", 5)
 # Whole post pages for anonymous readers (see posts/page_cache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # Larger pages (a long discussion on one page) are not kept in the cache.

@@ -13,7 +13,10 @@ def _empty_cache():
     """Each test starts with an empty cache (ids can repeat between tests)."""
     from django.core.cache import cache
 
+    from comments.models import _recently_loaded
+
     cache.clear()
+    _recently_loaded.clear()
 
 
 @pytest.fixture

@@ -129,3 +129,16 @@ def test_the_trash_is_emptied_after_30_days(post, capsys):
     assert Comment.objects.filter(pk=recent.pk).exists()
     assert Comment.objects.get(pk=reply.pk).parent_id is None
     assert Comment.objects.tree_problems() == []
+
+
+def test_discussion_settings_are_reread_every_few_seconds(settings, django_assert_num_queries):
+    from comments.models import DiscussionSettings
+
+    settings.DISCUSSION_SETTINGS_SECONDS = 60
+    DiscussionSettings.load()
+    with django_assert_num_queries(0):
+        rules = DiscussionSettings.load()
+    rules.thread_depth = 7
+    rules.save()  # a change in this process is seen at once
+    with django_assert_num_queries(1):
+        assert DiscussionSettings.load().thread_depth == 7
