@@ -4,6 +4,7 @@ thread page they see. posts.views renders the page; this decides what goes in it
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.safestring import mark_safe
 from comments import moderation
 from comments.forms import CommentForm, find_reply_target
 from comments.models import Comment, DiscussionSettings
-from comments.thread import Thread, as_page_number, page_url
+from comments.thread import PagePlan, Thread, as_page_number, page_url, stream_thread
 from coursblog.http import client_ip
 
 # "Save my name, email and website in this browser": a signed cookie, as WordPress keeps.
@@ -91,6 +92,7 @@ def context(
     return {
         "thread": thread,
         "thread_html": mark_safe(thread.html),  # noqa: S308 - rendered by comments.thread
+        "thread_stream": thread.chunks,
         "page_url": page_url(post, thread.page, thread.default_page),
         "pages": [
             (number, page_url(post, number, thread.default_page))
@@ -113,6 +115,8 @@ class DiscussionPage:
     page: int
     page_count: int
     default_page: int
+    # A long discussion comes as pieces of markup, read as they are sent (html is "").
+    chunks: Iterator[str] | None = None
 
 
 def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) -> DiscussionPage:
@@ -130,7 +134,15 @@ def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) 
     use_cache = settings.DISCUSSION_CACHE_SECONDS > 0
     if use_cache and shared and (cached := cache.get(key)) is not None:
         return cached
-    thread = Thread.for_post(post, own, rules=rules, page=requested)
+    plan = PagePlan.for_post(post, own, rules, requested)
+    if plan.approved_count > settings.STREAM_COMMENTS_ABOVE:
+        chunks = stream_thread(
+            post, own, plan, deepest_level=rules.deepest_level, editable=editable
+        )
+        return DiscussionPage(
+            "", plan.approved_count, plan.page, plan.page_count, plan.default_page, chunks
+        )
+    thread = Thread.for_post(post, own, rules=rules, plan=plan)
     rendered = DiscussionPage(
         html=str(thread.render(post=post, deepest_level=rules.deepest_level, editable=editable)),
         approved_count=thread.approved_count,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from django.conf import settings
@@ -192,6 +193,23 @@ class CommentQuerySet(TreeQuerySet):
         if any(not row.fragment_html for row in result):
             result = self._with_fragments(result)
         return result
+
+    def iter_thread_rows(
+        self,
+        post,
+        include: frozenset[int] = frozenset(),
+        *,
+        tree_ids: list[int] | None = None,
+        newest_first: bool = False,
+    ) -> Iterator[ThreadRow]:
+        """thread_rows, read from the database a few hundred rows at a time."""
+        rows = self.filter(post=post).in_discussion(include)
+        if tree_ids is not None:
+            rows = rows.filter(tree_id__in=tree_ids)
+        order = ("-tree_id" if newest_first else "tree_id", "lft")
+        values = rows.order_by(*order).values_list(*ThreadRow._fields)
+        for row in map(ThreadRow._make, values.iterator(chunk_size=500)):
+            yield self._with_fragments([row])[0] if not row.fragment_html else row
 
     def _with_fragments(self, rows: list[ThreadRow]) -> list[ThreadRow]:
         """Make the fragments that are missing (comments saved before fragments existed)."""

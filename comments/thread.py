@@ -17,6 +17,8 @@ feeds markup through every field to keep it that way.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from html import escape
 from typing import NamedTuple
@@ -40,6 +42,38 @@ class Entry(NamedTuple):
 
 
 @dataclasses.dataclass(frozen=True)
+class PagePlan:
+    """Which threads a page of the discussion shows, and what its heading counts."""
+
+    approved_count: int
+    page: int = 1
+    page_count: int = 1
+    default_page: int = 1  # the page the post's bare address shows
+    tree_ids: list[int] | None = None  # None: every thread
+    newest_first: bool = False
+
+    @classmethod
+    def for_post(
+        cls, post, own_pks: frozenset[int], rules: DiscussionSettings, page: int | str | None
+    ) -> PagePlan:
+        """Page ``page`` (missing or not a number: the default page; out of range: the
+        nearest page), in two queries."""
+        newest_first = rules.order == rules.Order.NEWEST
+        tree_ids = None
+        page_number, page_count, default_page = 1, 1, 1
+        if rules.paginate:
+            all_ids = Comment.objects.thread_tree_ids(post, own_pks, newest_first=newest_first)
+            page_count = max(1, -(-len(all_ids) // rules.threads_per_page))
+            default_page = rules.default_page_number(page_count)
+            asked = as_page_number(page)
+            page_number = default_page if asked is None else min(max(asked, 1), page_count)
+            start = (page_number - 1) * rules.threads_per_page
+            tree_ids = all_ids[start : start + rules.threads_per_page]
+        approved = Comment.objects.filter(post=post).approved().count()
+        return cls(approved, page_number, page_count, default_page, tree_ids, newest_first)
+
+
+@dataclasses.dataclass(frozen=True)
 class Thread:
     """One page of a post's discussion, ready to render."""
 
@@ -57,27 +91,16 @@ class Thread:
         *,
         rules: DiscussionSettings | None = None,
         page: int | str | None = 1,
+        plan: PagePlan | None = None,
     ) -> Thread:
-        """The threads of page ``page`` (missing or not a number: the default page; out
-        of range: the nearest page), in three queries."""
+        """The threads of one page, in three queries."""
         rules = rules or DiscussionSettings.load()
-        newest_first = rules.order == rules.Order.NEWEST
-        tree_ids = None
-        page_number, page_count, default_page = 1, 1, 1
-        if rules.paginate:
-            all_ids = Comment.objects.thread_tree_ids(post, own_pks, newest_first=newest_first)
-            page_count = max(1, -(-len(all_ids) // rules.threads_per_page))
-            default_page = rules.default_page_number(page_count)
-            asked = as_page_number(page)
-            page_number = default_page if asked is None else min(max(asked, 1), page_count)
-            start = (page_number - 1) * rules.threads_per_page
-            tree_ids = all_ids[start : start + rules.threads_per_page]
+        plan = plan or PagePlan.for_post(post, own_pks, rules, page)
         rows = Comment.objects.thread_rows(
-            post, own_pks, tree_ids=tree_ids, newest_first=newest_first
+            post, own_pks, tree_ids=plan.tree_ids, newest_first=plan.newest_first
         )
-        approved = Comment.objects.filter(post=post).approved().count()
         entries = visible_entries(rows, own_pks)
-        return cls(entries, approved, page_number, page_count, default_page)
+        return cls(entries, plan.approved_count, plan.page, plan.page_count, plan.default_page)
 
     def render(
         self,
@@ -92,6 +115,30 @@ class Thread:
             deepest_level=deepest_level,
             editable=editable,
         )
+
+
+def stream_thread(
+    post,
+    own_pks: frozenset[int],
+    plan: PagePlan,
+    *,
+    deepest_level: int,
+    editable: frozenset[int] = frozenset(),
+    chunk_size: int = 200,
+) -> Iterator[str]:
+    """A page of a long discussion as it is read from the database, in pieces of
+    ``chunk_size`` comments, so a worker never holds the whole of it."""
+    rows = Comment.objects.iter_thread_rows(
+        post, own_pks, tree_ids=plan.tree_ids, newest_first=plan.newest_first
+    )
+    html = iter_html(
+        iter_visible(rows, own_pks),
+        page_url=page_url(post, plan.page, plan.default_page),
+        deepest_level=deepest_level,
+        editable=editable,
+    )
+    while piece := "".join(itertools.islice(html, chunk_size * 3)):
+        yield piece
 
 
 def as_page_number(value) -> int | None:
@@ -123,9 +170,12 @@ def thread_page(comment: Comment, rules: DiscussionSettings | None = None) -> tu
     return counts["before"] // rules.threads_per_page + 1, default_page
 
 
-def visible_entries(rows: list[ThreadRow], own_pks: frozenset[int]) -> list[Entry]:
+def visible_entries(rows: Iterable[ThreadRow], own_pks: frozenset[int]) -> list[Entry]:
+    return list(iter_visible(rows, own_pks))
+
+
+def iter_visible(rows: Iterable[ThreadRow], own_pks: frozenset[int]) -> Iterator[Entry]:
     """Choose what shows, in tree order; stand-ins only where a reply needs one."""
-    entries: list[Entry] = []
     path: list[list] = []  # [row, shown] for each ancestor of the current row
     for row in rows:
         del path[row.level :]
@@ -138,21 +188,32 @@ def visible_entries(rows: list[ThreadRow], own_pks: frozenset[int]) -> list[Entr
             continue
         for ancestor in path:
             if not ancestor[1]:
-                entries.append(Entry(ancestor[0], "removed"))
+                yield Entry(ancestor[0], "removed")
                 ancestor[1] = True
-        entries.append(Entry(row, kind))
+        yield Entry(row, kind)
         path.append([row, True])
-    return entries
 
 
 def render_entries(
-    entries: list[Entry],
+    entries: Iterable[Entry],
     *,
     page_url: str,
     deepest_level: int = 9,
     editable: frozenset[int] = frozenset(),
 ) -> SafeString:
-    """The ``<li>`` elements of the top-level ``<ol class="comment-list">``.
+    """The ``<li>`` elements of the top-level ``<ol class="comment-list">``."""
+    html = iter_html(entries, page_url=page_url, deepest_level=deepest_level, editable=editable)
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped or pre-sanitised
+
+
+def iter_html(
+    entries: Iterable[Entry],
+    *,
+    page_url: str,
+    deepest_level: int = 9,
+    editable: frozenset[int] = frozenset(),
+) -> Iterator[str]:
+    """The markup of ``entries``, piece by piece.
 
     Each comment's ``<li id="comment-<pk>">`` contains an ``<ol class="children">``
     with its replies, so the DOM nests as the tree does. Comments at
@@ -161,21 +222,18 @@ def render_entries(
     page_url = escape(page_url)
     query = "&amp;" if "?" in page_url else "?"
     links = _Links(page_url, f"{page_url}{query}", deepest_level, editable, {})
-    parts: list[str] = []
     previous_level = -1
     for entry in entries:
         level = entry.row.level
         if level > previous_level:
             if previous_level >= 0:
-                parts.append('<ol class="children">')
+                yield '<ol class="children">'
         else:
-            parts.append("</li>")
-            parts.append("</ol></li>" * (previous_level - level))
-        parts.append(_comment_html(entry, links))
+            yield "</li>" + "</ol></li>" * (previous_level - level)
+        yield _comment_html(entry, links)
         previous_level = level
     if previous_level >= 0:
-        parts.append("</li>" + "</ol></li>" * previous_level)
-    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped or pre-sanitised
+        yield "</li>" + "</ol></li>" * previous_level
 
 
 @dataclasses.dataclass(frozen=True)

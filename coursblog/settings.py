@@ -195,12 +195,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # How long a rendered discussion page may stay cached (0: never cache it). Its key
 # changes with every comment write, so this only bounds memory, not staleness.
 DISCUSSION_CACHE_SECONDS = env_int("DISCUSSION_CACHE_SECONDS", 24 * 3600)
+# A discussion with more comments than this is sent as it is read from the database,
+# so no worker holds all of a very long one at once.
+STREAM_COMMENTS_ABOVE = env_int("STREAM_COMMENTS_ABOVE", 1500)
 # Each process rereads the discussion settings at most this often.
 DISCUSSION_SETTINGS_SECONDS = env_int("DISCUSSION_SETTINGS_SECONDS", 5)
 # Whole post pages for anonymous readers (see posts/page_cache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # Larger pages (a long discussion on one page) are not kept in the cache.
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
+# What each process may keep of whole pages, in bytes.
+PAGE_CACHE_BYTES = env_int("PAGE_CACHE_BYTES", 16 * 1024 * 1024)
 
 # The cache: in this process by default; Redis, shared by every app server, in production.
 REDIS_URL = os.environ.get("REDIS_URL", "")

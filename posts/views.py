@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import itertools
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
@@ -81,13 +83,18 @@ def render_post_page(
         "can_edit": post.can_be_edited_by(request.user),
         **discussion.context(request, post, form, rules, notice=notice),
     }
-    thread_html = context["thread_html"]
-    context["thread_html"] = mark_safe(THREAD_MARK)  # noqa: S308 - a constant
+    thread_html, stream = context["thread_html"], context.pop("thread_stream")
+    if thread_html or stream is not None:
+        context["thread_html"] = mark_safe(THREAD_MARK)  # noqa: S308 - a constant
     if csrf_token is not None:
         context["csrf_token"] = csrf_token
     response = render(request, "posts/post_detail.html", context, status=status)
-    response.content = response.content.replace(THREAD_MARK.encode(), thread_html.encode(), 1)
-    return response
+    if stream is None:
+        response.content = response.content.replace(THREAD_MARK.encode(), thread_html.encode(), 1)
+        return response
+    head, tail = response.content.split(THREAD_MARK.encode(), 1)
+    pieces = itertools.chain([head], (piece.encode() for piece in stream), [tail])
+    return StreamingHttpResponse(pieces, status=status, content_type=response["Content-Type"])
 
 
 @require_safe

@@ -14,9 +14,11 @@ def _empty_cache():
     from django.core.cache import cache
 
     from comments.models import _recently_loaded
+    from posts.page_cache import _pages
 
     cache.clear()
     _recently_loaded.clear()
+    _pages.clear()
 
 
 @pytest.fixture

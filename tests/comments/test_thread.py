@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment, DiscussionSettings
@@ -179,3 +180,18 @@ def test_missing_fragments_are_made_when_first_shown(post):
     _, html = rendered(post)
     assert "Saved before fragments existed" in html
     assert Comment.objects.get(pk=comment.pk).fragment_html
+
+
+def test_a_long_discussion_streams_the_same_page(client, post, settings):
+    bulk_thread(post, 40)
+    url = reverse("posts:detail", kwargs={"slug": post.slug})
+    whole = client.get(url, {"cpage": 1}).content.decode()
+    settings.STREAM_COMMENTS_ABOVE = 10
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    streamed = client.get(url, {"cpage": 1})
+    assert streamed.streaming
+    html = b"".join(streamed.streaming_content).decode()
+    csrf = re.compile(r'value="[^"]{64}"')
+    assert csrf.sub("", html) == csrf.sub("", whole)
+    assert comment_nesting(html) == comment_nesting(whole)
