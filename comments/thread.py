@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from html import escape
@@ -281,10 +282,12 @@ def _comment_html(entry: Entry, links: _Links) -> str:
     return f'<li id="comment-{pk}" class="{classes}">{fragment}{note}{reply}</article>'
 
 
-# Stand for the page's address and the comment's id in stored fragments: no sanitised
-# text holds control characters, and the id is not known before the first save.
-PAGE_URL_MARK = "\x00"
+# Stand for the page's address and the comment's id in stored fragments: sanitised
+# HTML and the escaped names hold no control characters (and PostgreSQL no NUL), and
+# the id is not known before the first save.
+PAGE_URL_MARK = "\x02"
 PK_MARK = "\x01"
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def comment_fragment(comment: Comment) -> str:
@@ -295,9 +298,9 @@ def comment_fragment(comment: Comment) -> str:
     <article> and leaves it open; PAGE_URL_MARK stands for the page's address.
     """
     pk = PK_MARK
-    name = escape(comment.author_name)
+    name = escape(CONTROL_CHARACTERS.sub("", comment.author_name))
     if comment.user_id is None and comment.author_url.startswith(("https://", "http://")):
-        url = escape(comment.author_url)
+        url = escape(CONTROL_CHARACTERS.sub("", comment.author_url))
         author = f'<a href="{url}" rel="external nofollow ugc" class="url">{name}</a>'
     else:
         author = name

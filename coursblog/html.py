@@ -173,9 +173,14 @@ def _cleaner(kind: str) -> _Cleaner:
     return cleaners[kind]
 
 
+# Control characters (but tab and newlines) have no place in HTML; dropping them also
+# keeps them free to mark places in stored markup (see comments.thread).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def sanitize_html(raw: str) -> str:
     """Reduce a post body to the post allow-list. Idempotent."""
-    return _cleaner("post").clean(raw or "")
+    return _cleaner("post").clean(_CONTROL_CHARACTERS.sub("", raw or ""))
 
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
@@ -208,7 +213,7 @@ def render_comment_html(text: str) -> str:
     Paragraphs from blank lines, the comment allow-list, bare URLs linked, and every
     link marked ``rel="nofollow ugc noopener"``. Idempotent.
     """
-    return _cleaner("comment").clean(_paragraphs(text or ""))
+    return _cleaner("comment").clean(_paragraphs(_CONTROL_CHARACTERS.sub("", text or "")))
 
 
 def plain_text(html: str) -> str:

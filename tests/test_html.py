@@ -181,3 +181,9 @@ def test_picture_urls_must_be_web_or_site_addresses(sneaky):
     assert "javascript" not in cleaned
     assert "data:" not in cleaned
     assert "text/html" not in cleaned
+
+
+@pytest.mark.parametrize("clean", [sanitize_html, render_comment_html], ids=["post", "comment"])
+def test_control_characters_never_survive(clean):
+    cleaned = clean('<p title="a\x01b">x\x00y\x02z\x1b</p>')
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", cleaned)
