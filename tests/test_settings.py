@@ -54,3 +54,19 @@ def test_a_secret_key_is_required_without_debug():
 def test_debug_runs_without_a_secret_key(debug):
     result = run_manage("check", DEBUG=debug, DATABASE_URL=PRODUCTION["DATABASE_URL"])
     assert result.returncode == 0, result.stderr
+
+
+def test_media_moves_to_s3_by_a_setting():
+    code = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    local = run_manage("shell", "-c", code, DEBUG="1")
+    s3 = run_manage(
+        "shell", "-c", code, DEBUG="1", MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="course-media"
+    )
+    assert local.stdout.strip().endswith("FileSystemStorage"), local.stderr
+    assert s3.stdout.strip().endswith("storages.backends.s3.S3Storage"), s3.stderr
+
+
+def test_redis_is_the_cache_when_redis_url_is_set():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = run_manage("shell", "-c", code, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/1")
+    assert result.stdout.strip().endswith("RedisCache"), result.stderr
