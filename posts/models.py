@@ -1,20 +1,40 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
 
 from coursblog.html import SanitizedHTMLField, plain_text
 from posts import mla
+
+
+class PageState(NamedTuple):
+    """What the post page's cache key needs of a post (see PostQuerySet.page_state)."""
+
+    pk: int
+    discussion_version: int
+    updated_at: datetime
+    is_published: bool
+
+
+def _as_datetime(value) -> datetime | None:
+    """A datetime read by raw SQL: SQLite gives naive UTC (or text), PostgreSQL aware."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 class PostQuerySet(models.QuerySet):
@@ -39,6 +59,31 @@ class PostQuerySet(models.QuerySet):
 
     def awaiting_review(self) -> PostQuerySet:
         return self.filter(status=Post.Status.PENDING).order_by("submitted_at")
+
+    def page_state(self, slug: str) -> PageState | None:
+        """The post's id, versions and visibility, by slug, in one plain query.
+
+        The anonymous post page asks this on every request before it answers from
+        memory, so it is SQL written once rather than an ORM query compiled each time.
+        """
+        table = connections[self.db].ops.quote_name(Post._meta.db_table)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, discussion_version, updated_at, status, published_at "  # noqa: S608
+                f"FROM {table} WHERE slug = %s",
+                [slug],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        pk, version, updated_at, status, published_at = row
+        updated_at, published_at = _as_datetime(updated_at), _as_datetime(published_at)
+        published = (
+            status == Post.Status.PUBLISHED
+            and published_at is not None
+            and published_at <= timezone.now()
+        )
+        return PageState(pk, version, updated_at, published)
 
     def discussion_changed(self) -> int:
         """Mark these posts' discussions as changed, so no cached copy is served again.

@@ -29,64 +29,81 @@ from django.middleware.csrf import get_token
 from comments import moderation
 from comments.discussion import DETAILS_COOKIE
 from comments.models import DiscussionSettings
+from posts.models import PageState, Post
 
 SHAREABLE_PARAMETERS = {"cpage"}
 
 
-def shareable(request: HttpRequest, post) -> bool:
-    """Would this reader get the same page as every anonymous reader?"""
+def may_share(request: HttpRequest) -> bool:
+    """Could this request get the page every anonymous reader gets (before the post is known)?"""
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
-        return False
-    if request.user.is_authenticated or not post.is_published:
         return False
     if set(request.GET) - SHAREABLE_PARAMETERS:
         return False
     if DETAILS_COOKIE in request.COOKIES or "messages" in request.COOKIES:
         return False
+    return not request.user.is_authenticated
+
+
+def shareable(request: HttpRequest, post_pk: int) -> bool:
+    """Would this reader get the same page as every anonymous reader?"""
+    if not may_share(request):
+        return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return not moderation.own_comment_pks(request.session, post.pk)
+        return not moderation.own_comment_pks(request.session, post_pk)
     return True
 
 
-def cache_key(request: HttpRequest, post, rules: DiscussionSettings) -> str:
+def cache_key(request: HttpRequest, state: PageState, rules: DiscussionSettings) -> str:
     layout = f"{rules.thread_depth}.{rules.paginate}.{rules.threads_per_page}.{rules.order}"
-    changed = post.updated_at.timestamp()
     return (
-        f"post-page:{post.pk}:{post.discussion_version}:{changed}:{layout}:"
-        f"{rules.who_can_comment}:{request.GET.get('cpage', '')}"
+        f"post-page:{state.pk}:{state.discussion_version}:{state.updated_at.timestamp()}:"
+        f"{layout}:{rules.default_page}:{rules.who_can_comment}:{request.GET.get('cpage', '')}"
     )
 
 
-def serve(
-    request: HttpRequest,
-    post,
-    rules: DiscussionSettings,
-    render: Callable[[str], HttpResponse],
-) -> HttpResponse:
-    """The page from the cache, or ``render(csrf_token)`` (cached when it can be)."""
-    if not shareable(request, post):
-        return render(get_token(request))
-    key = cache_key(request, post, rules)
-    page = _pages.get(key)
-    if page is None:
-        token = get_token(request)
-        response = render(token)
-        if (
-            response.status_code != 200
-            or response.streaming
-            or len(response.content) > settings.PAGE_CACHE_MAX_BYTES
-        ):
-            return response
-        _pages.put(key, response.content.split(token.encode()))
-        return response
+def cached(request: HttpRequest, slug: str, rules: DiscussionSettings) -> HttpResponse | None:
+    """The page from this process's store, if this reader may have it and it is there.
+
+    The fast path: one small query for the post's versions, and no rendering."""
+    if not may_share(request):
+        return None
+    state = Post.objects.page_state(slug)
+    if state is None or not state.is_published or not shareable(request, state.pk):
+        return None
+    pieces = _pages.get(cache_key(request, state, rules))
+    if pieces is None:
+        return None
     response = HttpResponse()
     token = get_token(request).encode()
-    for number, piece in enumerate(page):
+    for number, piece in enumerate(pieces):
         if number:
             response.write(token)
         response.write(piece)
-    response["Content-Length"] = str(sum(map(len, page)) + len(token) * (len(page) - 1))
+    response["Content-Length"] = str(sum(map(len, pieces)) + len(token) * (len(pieces) - 1))
     response["Vary"] = "Cookie"
+    return response
+
+
+def render_and_keep(
+    request: HttpRequest,
+    post: Post,
+    rules: DiscussionSettings,
+    render: Callable[[str], HttpResponse],
+) -> HttpResponse:
+    """``render(csrf_token)``, kept for the next anonymous reader when it can be shared."""
+    token = get_token(request)
+    response = render(token)
+    if (
+        not post.is_published
+        or not shareable(request, post.pk)
+        or response.status_code != 200
+        or response.streaming
+        or len(response.content) > settings.PAGE_CACHE_MAX_BYTES
+    ):
+        return response
+    state = PageState(post.pk, post.discussion_version, post.updated_at, True)
+    _pages.put(cache_key(request, state, rules), response.content.split(token.encode()))
     return response
 
 

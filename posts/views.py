@@ -37,11 +37,13 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    rules = DiscussionSettings.load()
+    if (response := page_cache.cached(request, slug, rules)) is not None:
+        return response
     posts = Post.objects.visible_to(request.user).select_related("author", "featured_image")
     post = get_object_or_404(posts, slug=slug)
-    rules = DiscussionSettings.load()
     if request.method != "POST":
-        return page_cache.serve(
+        return page_cache.render_and_keep(
             request,
             post,
             rules,
