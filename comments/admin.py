@@ -7,11 +7,12 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.text import Truncator
 
 from comments import personal_data
 from comments.models import Comment, DiscussionSettings
+from coursblog.admin import SingletonModelAdmin
 from coursblog.html import plain_text
 
 
@@ -133,9 +134,7 @@ class PersonalDataForm(forms.Form):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
-    """One record: the changelist goes straight to it; no adding, no deleting."""
-
+class DiscussionSettingsAdmin(SingletonModelAdmin):
     fieldsets = [
         (
             "Who can comment",
@@ -155,22 +154,10 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         ),
         (
             "Threads and pages",
-            {"fields": ["thread_depth", "paginate", "threads_per_page", "order"]},
+            {"fields": ["thread_depth", "paginate", "threads_per_page", "order", "default_page"]},
         ),
         (
             "Commenters and email",
             {"fields": ["edit_window_minutes", "notify_post_author", "notify_instructors"]},
         ),
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        settings_record = DiscussionSettings.load()
-        return HttpResponseRedirect(
-            reverse("admin:comments_discussionsettings_change", args=[settings_record.pk])
-        )

@@ -184,11 +184,7 @@ class CommentQuerySet(TreeQuerySet):
         newest_first: bool = False,
     ) -> list[ThreadRow]:
         """A post's discussion (or the threads ``tree_ids``) in display order, one query."""
-        rows = self.filter(post=post).in_discussion(include)
-        if tree_ids is not None:
-            rows = rows.filter(tree_id__in=tree_ids)
-        order = ("-tree_id" if newest_first else "tree_id", "lft")
-        values = rows.order_by(*order).values_list(*ThreadRow._fields)
+        values = self._thread_values(post, include, tree_ids, newest_first)
         result = [ThreadRow._make(row) for row in values]
         if any(not row.fragment_html for row in result):
             result = self._with_fragments(result)
@@ -203,13 +199,16 @@ class CommentQuerySet(TreeQuerySet):
         newest_first: bool = False,
     ) -> Iterator[ThreadRow]:
         """thread_rows, read from the database a few hundred rows at a time."""
+        values = self._thread_values(post, include, tree_ids, newest_first)
+        for row in map(ThreadRow._make, values.iterator(chunk_size=500)):
+            yield self._with_fragments([row])[0] if not row.fragment_html else row
+
+    def _thread_values(self, post, include, tree_ids, newest_first):
         rows = self.filter(post=post).in_discussion(include)
         if tree_ids is not None:
             rows = rows.filter(tree_id__in=tree_ids)
         order = ("-tree_id" if newest_first else "tree_id", "lft")
-        values = rows.order_by(*order).values_list(*ThreadRow._fields)
-        for row in map(ThreadRow._make, values.iterator(chunk_size=500)):
-            yield self._with_fragments([row])[0] if not row.fragment_html else row
+        return rows.order_by(*order).values_list(*ThreadRow._fields)
 
     def _with_fragments(self, rows: list[ThreadRow]) -> list[ThreadRow]:
         """Make the fragments that are missing (comments saved before fragments existed)."""
