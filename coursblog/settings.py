@@ -31,13 +31,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+
+# A site that answers for real hosts needs its own key. Without DEBUG and without
+# ALLOWED_HOSTS Django answers no request at all, so management commands (check,
+# makemigrations, shell) may run there on the development key.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if ALLOWED_HOSTS and not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
-
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # External logins the instructor can configure in the admin (Social applications).

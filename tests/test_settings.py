@@ -50,6 +50,11 @@ def test_a_secret_key_is_required_without_debug():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_management_commands_run_with_nothing_configured():
+    result = run_manage("check", DATABASE_URL=PRODUCTION["DATABASE_URL"])
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize("debug", ["1", "true"])
 def test_debug_runs_without_a_secret_key(debug):
     result = run_manage("check", DEBUG=debug, DATABASE_URL=PRODUCTION["DATABASE_URL"])
