@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.signing import BadSignature
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -53,17 +56,26 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{comment.post.get_absolute_url()}#comments")
 
 
+def _signed_link(
+    token: str, read: Callable[[str], dict[str, Any]]
+) -> tuple[dict[str, Any] | None, Comment | None]:
+    """An emailed link's claim and its comment; (None, None) when forged or expired."""
+    try:
+        claim = read(token)
+    except BadSignature:
+        return None, None
+    return claim, Comment.objects.select_related("post").filter(pk=claim["c"]).first()
+
+
 @require_http_methods(["GET", "POST"])
 def moderate_from_email(request: HttpRequest, token: str) -> HttpResponse:
     """An instructor's signed link from a held-comment email: confirm, then act on POST."""
-    try:
-        claim = notifications.read_moderation_token(token)
-    except BadSignature:
+    claim, comment = _signed_link(token, notifications.read_moderation_token)
+    if comment is None:
         return render(request, "comments/link_expired.html", status=400)
-    comment = Comment.objects.select_related("post").filter(pk=claim["c"]).first()
     instructor = User.objects.filter(pk=claim["u"], is_active=True).first()
     action = claim["a"]
-    if comment is None or instructor is None or action not in ACTION_METHODS:
+    if instructor is None or action not in ACTION_METHODS:
         return render(request, "comments/link_expired.html", status=400)
     if not instructor.has_perm("comments.moderate_comment"):
         return render(request, "comments/link_expired.html", status=403)
@@ -86,11 +98,7 @@ def moderate_from_email(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        claim = notifications.read_unsubscribe_token(token)
-    except BadSignature:
-        return render(request, "comments/link_expired.html", status=400)
-    comment = Comment.objects.select_related("post").filter(pk=claim["c"]).first()
+    claim, comment = _signed_link(token, notifications.read_unsubscribe_token)
     if comment is None:
         return render(request, "comments/link_expired.html", status=400)
     done = False
