@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import roles
+        from accounts.models import User
 
         # Permissions only exist once every app has migrated, hence post_migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        # Roles show on pages (the "Instructor" mark): a change of groups is a change
+        # of what pages show, from whichever side it is made.
+        m2m_changed.connect(roles.groups_changed, sender=User.groups.through)

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import Truncator
 
+from accounts.roles import is_instructor
 from comments import personal_data
 from comments.models import Comment, DiscussionSettings
 from coursblog.admin import SingletonModelAdmin
@@ -79,7 +80,7 @@ class CommentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/comments/comment/personal_data.html", context)
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("comments.moderate_comment")
+        return is_instructor(request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Comment | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))

@@ -4,8 +4,10 @@ thread page they see. posts.views renders the page; this decides what goes in it
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,11 +17,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from comments import moderation
+from comments import fragments, moderation
+from comments import thread as renderer
 from comments.forms import CommentForm, find_reply_target
-from comments.models import Comment, DiscussionSettings
-from comments.thread import PagePlan, Thread, as_page_number, page_url, stream_thread
+from comments.models import Comment, DiscussionSettings, page_url
+from comments.thread import Marks, PagePlan, Thread, as_page_number, stream_thread
 from coursblog.http import client_ip
+from course.models import SiteVersion
 
 # "Save my name, email and website in this browser": a signed cookie, as WordPress keeps.
 DETAILS_COOKIE = "comment_author"
@@ -122,33 +126,40 @@ class DiscussionPage:
 def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) -> DiscussionPage:
     """The page of the discussion this reader sees, from the cache when it can be shared.
 
-    The cache key holds the post's discussion_version, which every comment write and
-    moderation action raises in its own transaction, so no reader is ever served a
-    page older than what the database holds. Readers with their own held or still
-    editable comments on the post get a page rendered for them alone.
+    The cache key is made of versions, not of a list of what the page shows: the
+    post's discussion_version (every comment write and moderation action raises it
+    in its own transaction), the post's last change (its author, its address), the
+    site's version (settings, people, roles), the rules' version and the renderer's.
+    So no reader is ever served a page older than what the database holds. Readers
+    with their own held or still editable comments get a page rendered for them alone.
     """
     requested = request.GET.get("cpage")
-    key = _cache_key(post, rules, as_page_number(requested))
+    key = cache_key(post, rules, as_page_number(requested))
     editable = changeable_pks(post, request.user, own, rules)
     shared = not own and not editable
     use_cache = settings.DISCUSSION_CACHE_SECONDS > 0
     if use_cache and shared and (cached := cache.get(key)) is not None:
         return cached
     plan = PagePlan.for_post(post, own, rules, requested)
+    marks = Marks.for_post(post)
     if plan.approved_count > settings.STREAM_COMMENTS_ABOVE:
         chunks = stream_thread(
-            post, own, plan, deepest_level=rules.deepest_level, editable=editable
+            post, own, plan, deepest_level=rules.deepest_level, editable=editable, marks=marks
         )
         return DiscussionPage(
             "", plan.approved_count, plan.page, plan.page_count, plan.default_page, chunks
         )
-    thread = Thread.for_post(post, own, rules=rules, plan=plan)
+    page = Thread.for_post(post, own, rules=rules, plan=plan)
     rendered = DiscussionPage(
-        html=str(thread.render(post=post, deepest_level=rules.deepest_level, editable=editable)),
-        approved_count=thread.approved_count,
-        page=thread.page,
-        page_count=thread.page_count,
-        default_page=thread.default_page,
+        html=str(
+            page.render(
+                post=post, deepest_level=rules.deepest_level, editable=editable, marks=marks
+            )
+        ),
+        approved_count=page.approved_count,
+        page=page.page,
+        page_count=page.page_count,
+        default_page=page.default_page,
     )
     if use_cache and shared and len(rendered.html) <= settings.PAGE_CACHE_MAX_BYTES:
         cache.set(key, rendered, settings.DISCUSSION_CACHE_SECONDS)
@@ -170,12 +181,32 @@ def changeable_pks(post, user, own: frozenset[int], rules: DiscussionSettings) -
     return frozenset(recent.values_list("pk", flat=True))
 
 
-def _cache_key(post, rules: DiscussionSettings, page: int) -> str:
-    layout = f"{rules.thread_depth}.{rules.paginate}.{rules.threads_per_page}.{rules.order}"
+def cache_key(post, rules: DiscussionSettings, page: int | None) -> str:
+    """The discussion page's cache key: versions that every relevant write raises."""
     return (
-        f"discussion:{post.pk}:{post.discussion_version}:{post.author_id}:{post.slug}:"
-        f"{layout}:{page}"
+        f"discussion:{post.pk}:{post.discussion_version}:{post.updated_at.timestamp()}:"
+        f"{site_version_of(post)}:{rules.version}:{renderer_version()}:{page}"
     )
+
+
+def site_version_of(post) -> int:
+    """The site's version as read with the post (Post.objects.with_site_version), or now."""
+    version = getattr(post, "site_version", None)
+    if version is None:
+        version = post.site_version = SiteVersion.current()
+    return version
+
+
+def renderer_version() -> str:
+    """The renderer's own version: its code and the site's time zone. A deploy that
+    changes the markup, or the time zone, changes every key, so a cache shared by
+    app servers serves no page of the old shape."""
+    return f"{_RENDERER_CODE}:{settings.TIME_ZONE}"
+
+
+_RENDERER_CODE = hashlib.sha256(
+    b"".join(Path(module.__file__).read_bytes() for module in (renderer, fragments))
+).hexdigest()[:12]
 
 
 def _reply_target(request: HttpRequest, post, form: CommentForm):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature, Signer
 from django.db import transaction
 
-from comments import moderation, notifications
+from comments import moderation, notifications, tree
 from comments.models import (
     BODY_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -17,12 +17,11 @@ from comments.models import (
     URL_MAX_LENGTH,
     Comment,
     DiscussionSettings,
+    ParentGone,
 )
-from coursblog.html import plain_text, render_comment_html
+from coursblog.html import plain_text, render_comment_html, web_address
+from coursblog.text import CONTROL_CHARACTERS, LINE_BREAKS
 
-# Control characters (C0, DEL, C1), except tab, line feed and carriage return.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-LINE_BREAKS = re.compile(r"[\r\n\t]+")
 # Invisible format characters that can disguise a name or a web address: bidi
 # overrides and isolates, zero-width spaces, word joiners, the byte-order mark.
 # Zero-width (non-)joiners stay: scripts and emoji need them.
@@ -39,8 +38,10 @@ REFUSAL_STATUS = {
     "parent_not_approved": 403,
     "duplicate": 409,
     "flood": 429,
+    "address_ceiling": 429,
 }
 FORM_SIGNER_SALT = "comments.form.issued"
+PARENT_GONE = "The comment you are replying to could not be found; it may have been deleted."
 
 
 def _too_long(what: str) -> str:
@@ -62,10 +63,7 @@ def find_reply_target(post, raw_pk: str, *, lock: bool = False) -> Comment | Non
         pk = int(raw_pk)
         parent = Comment.objects.lock_thread(pk) if lock else Comment.objects.filter(pk=pk).first()
     if parent is None or parent.post_id != post.pk:
-        raise ValidationError(
-            "The comment you are replying to could not be found; it may have been deleted.",
-            code="parent_missing",
-        )
+        raise ValidationError(PARENT_GONE, code="parent_missing")
     if not moderation.can_reply_to(parent):
         message = (
             "Replies to comments awaiting moderation are not allowed."
@@ -208,7 +206,17 @@ class CommentForm(_TypedTextForm):
         return self._refuse_control_characters("email", self.cleaned_data["email"])
 
     def clean_url(self) -> str:
-        return self._refuse_control_characters("url", self.cleaned_data["url"])
+        url = self._refuse_control_characters("url", self.cleaned_data["url"])
+        if not url:
+            return ""
+        address = web_address(url)
+        if address is None or len(address) > URL_MAX_LENGTH:
+            raise ValidationError(
+                "Please enter a web address starting with http:// or https://, like "
+                "https://example.com (no spaces or quotation marks in the site's name).",
+                code="invalid",
+            )
+        return address
 
     def clean_parent(self) -> Comment | None:
         return find_reply_target(self.post, self.cleaned_data["parent"])
@@ -259,17 +267,7 @@ class CommentForm(_TypedTextForm):
             raise ValidationError(str(refusal), code="members_only") from None
         except moderation.CommentingClosed as closed:
             raise ValidationError(str(closed), code="closed") from None
-        cleaned = super().clean()
-        if not self.errors:
-            draft = self._comment(cleaned.get("parent"))
-            if moderation.is_flooding(draft):
-                raise ValidationError("You are posting comments too quickly.", code="flood")
-            if moderation.is_duplicate(draft):
-                raise ValidationError(
-                    "Duplicate comment detected; it looks as though you've already said that!",
-                    code="duplicate",
-                )
-        return cleaned
+        return super().clean()
 
     def _comment(self, parent: Comment | None) -> Comment:
         """The comment this form describes, not yet saved."""
@@ -301,26 +299,39 @@ class CommentForm(_TypedTextForm):
         return 400
 
     def save(self) -> Comment | None:
-        """Save the comment with the status the discussion rules give it.
+        """Save the comment with the status the discussion rules give it, or refuse it.
 
-        The parent is checked again under its thread's lock: if it was deleted or
-        removed since the form was validated, nothing is saved, the form gets the
-        error, and this returns None. Notifications go out once the save commits.
+        Everything that depends on other comments is decided inside one transaction
+        that holds the commenter's lock (comments/tree.py): the duplicate check first
+        (a double click is the common case), then the flood and per-address rules,
+        then the parent, checked again under its thread's lock. So of N identical
+        comments sent at once exactly one is stored. A refusal adds its error to the
+        form and returns None. Notifications go out once the save commits.
         """
-        with transaction.atomic():
-            parent = self.cleaned_data["parent"]
-            if parent is not None:
-                try:
+        try:
+            with transaction.atomic():
+                tree.lock_commenters(moderation.commenter_keys(self._comment(None)))
+                parent = self.cleaned_data["parent"]
+                if parent is not None:
                     parent = find_reply_target(self.post, str(parent.pk), lock=True)
-                except ValidationError as error:
-                    self.add_error("parent", error)
-                    return None
-            comment = self._comment(parent)
-            comment.render_body()
-            verdict = moderation.judge(comment, self.rules)
-            comment.status = verdict.status
-            comment.save()
-            transaction.on_commit(lambda: notifications.comment_posted(comment, verdict.reason))
+                comment = self._comment(parent)
+                moderation.check_pace(comment)
+                comment.render_body()
+                verdict = moderation.judge(comment, self.rules)
+                comment.status = verdict.status
+                comment.save()
+                transaction.on_commit(
+                    lambda: notifications.comment_posted(comment, verdict.reason), robust=True
+                )
+        except moderation.Refused as refusal:
+            self.add_error(None, ValidationError(str(refusal), code=refusal.code))
+            return None
+        except ValidationError as error:  # the parent went away or was removed meanwhile
+            self.add_error("parent", error)
+            return None
+        except ParentGone:
+            self.add_error("parent", ValidationError(PARENT_GONE, code="parent_missing"))
+            return None
         return comment
 
 
@@ -347,7 +358,9 @@ class CommentEditForm(_TypedTextForm):
         comment.status = verdict.status
         comment.save(update_fields=["body", "status"])
         if not was_approved and comment.status == Comment.Status.APPROVED:
-            transaction.on_commit(lambda: notifications.comment_approved(comment))
+            transaction.on_commit(lambda: notifications.comment_approved(comment), robust=True)
         elif was_approved and comment.status == Comment.Status.PENDING:
-            transaction.on_commit(lambda: notifications.comment_posted(comment, verdict.reason))
+            transaction.on_commit(
+                lambda: notifications.comment_posted(comment, verdict.reason), robust=True
+            )
         return comment

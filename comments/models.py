@@ -2,24 +2,29 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from comments import tree
+from comments.fragments import comment_fragment, fragment_parts
 from coursblog.html import render_comment_html
+from coursblog.text import PlainTextAreaField, PlainTextField
+from course.models import SiteVersion
 
-# What a comment's stored fragment (fragment_html) shows.
-FRAGMENT_FIELDS = {"body", "body_html", "author_name", "author_url", "user", "created"}
+# What a comment's stored fragment (fragment_html) is made from.
+FRAGMENT_FIELDS = {"body", "body_html", "author_name", "author_url", "user", "by_member"}
 # WordPress's column sizes, so imported comments always fit.
 NAME_MAX_LENGTH = 245
 EMAIL_MAX_LENGTH = 100
@@ -59,7 +64,7 @@ class DiscussionSettings(models.Model):
         default=2,
         help_text="Web addresses in the text count. 0 turns this rule off.",
     )
-    moderation_words = models.TextField(
+    moderation_words = PlainTextAreaField(
         blank=True,
         help_text="Hold a comment whose name, email, website, text, IP address or browser "
         "contains any of these, one per line (case-insensitive; “press” matches “WordPress”).",
@@ -69,7 +74,7 @@ class DiscussionSettings(models.Model):
         default=True,
         help_text="Otherwise the guest's comment waits for an instructor.",
     )
-    disallowed_words = models.TextField(
+    disallowed_words = PlainTextAreaField(
         blank=True,
         help_text="Send a comment containing any of these (matched as above) to the trash.",
     )
@@ -97,6 +102,11 @@ class DiscussionSettings(models.Model):
     notify_instructors = models.BooleanField(
         "email the instructors about each comment held for moderation", default=True
     )
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up with every save; cached discussions are keyed on it.",
+    )
 
     class Meta:
         verbose_name = "discussion settings"
@@ -106,23 +116,40 @@ class DiscussionSettings(models.Model):
         return "Discussion settings"
 
     def save(self, *args, **kwargs) -> None:
+        """Every save raises ``version`` (whatever changed) and the site's version."""
         self.pk = 1
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            stored = type(self).objects.using(using).filter(pk=1).values_list("version", flat=True)
+            self.version = (stored.first() or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            super().save(*args, **kwargs)
+            SiteVersion.raise_version(using)
         _recently_loaded.clear()
 
     @classmethod
-    def load(cls) -> DiscussionSettings:
-        """The settings record. Each process reuses what it read for a few seconds, so
-        a change in the admin reaches every app server within SETTINGS_SECONDS."""
+    def load(cls, site_version: int | None = None) -> DiscussionSettings:
+        """The settings record.
+
+        Given the site's version as just read (the post page reads it with the post),
+        the record is read again whenever that version has moved since, so the page
+        and its cache key always agree with the rules. Without it, each process
+        reuses what it read for DISCUSSION_SETTINGS_SECONDS.
+        """
         loaded = _recently_loaded.get("record")
-        if (
-            loaded is not None
-            and time.monotonic() - loaded[0] < settings.DISCUSSION_SETTINGS_SECONDS
-        ):
-            return copy.copy(loaded[1])
-        settings_record, _ = cls.objects.get_or_create(pk=1)
-        _recently_loaded["record"] = (time.monotonic(), settings_record)
-        return copy.copy(settings_record)
+        if loaded is not None:
+            loaded_at, loaded_version, record = loaded
+            fresh = (
+                loaded_version == site_version
+                if site_version is not None
+                else time.monotonic() - loaded_at < settings.DISCUSSION_SETTINGS_SECONDS
+            )
+            if fresh:
+                return copy.copy(record)
+        record, _ = cls.objects.get_or_create(pk=1)
+        _recently_loaded["record"] = (time.monotonic(), site_version, record)
+        return copy.copy(record)
 
     def default_page_number(self, page_count: int) -> int:
         """The page a post's bare address shows, out of ``page_count``."""
@@ -130,13 +157,25 @@ class DiscussionSettings(models.Model):
         wants_newest = self.default_page == "newest"
         return page_count if newest_last == wants_newest else 1
 
+    def page_of(self, tree_id: int, thread_tree_ids: list[int]) -> tuple[int, int]:
+        """The page that holds the thread ``tree_id`` among a post's threads (their
+        tree ids, ascending), and the default page."""
+        if not self.paginate:
+            return 1, 1
+        page_count = max(1, -(-len(thread_tree_ids) // self.threads_per_page))
+        if self.order == self.Order.NEWEST:
+            before = sum(1 for other in thread_tree_ids if other > tree_id)
+        else:
+            before = sum(1 for other in thread_tree_ids if other < tree_id)
+        return before // self.threads_per_page + 1, self.default_page_number(page_count)
+
     @property
     def deepest_level(self) -> int:
         """The mptt level of the deepest comments (levels count from 0)."""
         return self.thread_depth - 1
 
 
-_recently_loaded: dict[str, tuple[float, DiscussionSettings]] = {}
+_recently_loaded: dict[str, tuple[float, int | None, DiscussionSettings]] = {}
 
 
 class ThreadRow(NamedTuple):
@@ -148,6 +187,7 @@ class ThreadRow(NamedTuple):
     status: str
     user_id: int | None
     author_name: str
+    created: datetime
     fragment_html: str
 
 
@@ -185,10 +225,7 @@ class CommentQuerySet(TreeQuerySet):
     ) -> list[ThreadRow]:
         """A post's discussion (or the threads ``tree_ids``) in display order, one query."""
         values = self._thread_values(post, include, tree_ids, newest_first)
-        result = [ThreadRow._make(row) for row in values]
-        if any(not row.fragment_html for row in result):
-            result = self._with_fragments(result)
-        return result
+        return self._with_fragments([ThreadRow._make(row) for row in values])
 
     def iter_thread_rows(
         self,
@@ -200,8 +237,8 @@ class CommentQuerySet(TreeQuerySet):
     ) -> Iterator[ThreadRow]:
         """thread_rows, read from the database a few hundred rows at a time."""
         values = self._thread_values(post, include, tree_ids, newest_first)
-        for row in map(ThreadRow._make, values.iterator(chunk_size=500)):
-            yield self._with_fragments([row])[0] if not row.fragment_html else row
+        for rows in _batched(map(ThreadRow._make, values.iterator(chunk_size=500)), 500):
+            yield from self._with_fragments(rows)
 
     def _thread_values(self, post, include, tree_ids, newest_first):
         rows = self.filter(post=post).in_discussion(include)
@@ -211,14 +248,61 @@ class CommentQuerySet(TreeQuerySet):
         return rows.order_by(*order).values_list(*ThreadRow._fields)
 
     def _with_fragments(self, rows: list[ThreadRow]) -> list[ThreadRow]:
-        """Make the fragments that are missing (comments saved before fragments existed)."""
-        missing = Comment.objects.filter(pk__in=[r.pk for r in rows if not r.fragment_html])
-        made = {}
-        for comment in missing.select_related("post"):
-            comment.render_fragment()
-            Comment.objects.filter(pk=comment.pk).update(fragment_html=comment.fragment_html)
-            made[comment.pk] = comment.fragment_html
+        """Rows whose stored fragment is missing or of an older format get one made in
+        memory (never written while serving a page: rebuild_comment_fragments and the
+        migrations store them)."""
+        missing = [row.pk for row in rows if fragment_parts(row.fragment_html) is None]
+        if not missing:
+            return rows
+        made = {
+            comment.pk: comment.fragment()
+            for comment in Comment.objects.using(self.db).filter(pk__in=missing)
+        }
         return [row._replace(fragment_html=made.get(row.pk, row.fragment_html)) for row in rows]
+
+    def page_urls(self, comments: Iterable[Comment], rules: DiscussionSettings | None = None):
+        """{comment pk: its address on the page that holds its thread}, for many comments
+        in one query (Comment.get_absolute_url costs one for each)."""
+        comments = list(comments)
+        rules = rules or DiscussionSettings.load()
+        post_ids = {comment.post_id for comment in comments}
+        threads: dict[int, list[int]] = {post_id: [] for post_id in post_ids}
+        if rules.paginate and comments:
+            roots = (
+                self.filter(post_id__in=post_ids, parent__isnull=True)
+                .in_discussion()
+                .order_by("tree_id")
+                .values_list("post_id", "tree_id")
+            )
+            for post_id, tree_id in roots:
+                threads[post_id].append(tree_id)
+        urls = {}
+        for comment in comments:
+            page, default_page = rules.page_of(comment.tree_id, threads[comment.post_id])
+            urls[comment.pk] = f"{page_url(comment.post, page, default_page)}#comment-{comment.pk}"
+        return urls
+
+
+# Sent once a held comment is approved, after the transaction commits (the emails
+# in comments/notifications.py listen).
+comment_published = Signal()
+
+
+def page_url(post, page: int, default_page: int = 1) -> str:
+    """The address of one page of a post's discussion (the bare address: the default page)."""
+    url = post.get_absolute_url()
+    return url if page == default_page else f"{url}?cpage={page}"
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class ParentGone(Exception):
@@ -244,6 +328,39 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
             if comment is None or comment.tree_id == tree_id:
                 return comment
             # A repair moved the comment to another tree before we got the lock: again.
+
+    def rebuild_fragments(
+        self, *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Make every comment's stored fragment again (after its format changed, say);
+        return how many changed. ``progress(done, total)`` is called after each batch.
+        Each batch is its own transaction and raises the discussion versions it touches."""
+        total = self.count()
+        done = changed = 0
+        last_pk = 0
+        while True:
+            batch = list(self.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+            if not batch:
+                break
+            stale = []
+            for comment in batch:
+                fragment = comment.fragment()
+                if fragment != comment.fragment_html:
+                    comment.fragment_html = fragment
+                    stale.append(comment)
+            if stale:
+                with transaction.atomic(using=self.db):
+                    self.bulk_update(stale, ["fragment_html"])
+                    Post = self.model._meta.get_field("post").related_model
+                    Post.objects.using(self.db).filter(
+                        pk__in={comment.post_id for comment in stale}
+                    ).discussion_changed()
+            changed += len(stale)
+            done += len(batch)
+            last_pk = batch[-1].pk
+            if progress is not None:
+                progress(done, total)
+        return changed
 
     def tree_nodes(self, **filters) -> list[tree.Node]:
         fields = ("pk", "parent_id", "post_id", "tree_id", "lft", "rght", "level")
@@ -337,15 +454,15 @@ class Comment(MPTTModel):
         editable=False,
         help_text="Written by a logged-in course member; stays so if the account is deleted.",
     )
-    author_name = models.CharField("name", max_length=NAME_MAX_LENGTH)
+    author_name = PlainTextField("name", max_length=NAME_MAX_LENGTH)
     author_email = models.EmailField("email", max_length=EMAIL_MAX_LENGTH, blank=True)
     author_url = models.URLField("website", max_length=URL_MAX_LENGTH, blank=True)
-    body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
+    body = PlainTextAreaField("comment", max_length=BODY_MAX_LENGTH)
     body_html = models.TextField(editable=False, default="")
     fragment_html = models.TextField(
         editable=False,
         default="",
-        help_text="This comment's markup in a thread, made when it is saved.",
+        help_text="This comment's own markup (author and text), made when it is saved.",
     )
     notify_replies = models.BooleanField(
         "email me replies", default=False, help_text="The commenter asked to hear of replies."
@@ -386,18 +503,39 @@ class Comment(MPTTModel):
 
     def get_absolute_url(self) -> str:
         """The comment on the page of the discussion that holds its thread."""
-        from comments.thread import page_url, thread_page
+        return f"{page_url(self.post, *self.thread_page())}#comment-{self.pk}"
 
-        return f"{page_url(self.post, *thread_page(self))}#comment-{self.pk}"
+    def thread_page(self, rules: DiscussionSettings | None = None) -> tuple[int, int]:
+        """The page of the discussion that holds this comment's thread, and the default
+        page (one query)."""
+        rules = rules or DiscussionSettings.load()
+        if not rules.paginate:
+            return 1, 1
+        threads = Comment.objects.filter(post_id=self.post_id, parent__isnull=True).in_discussion()
+        if rules.order == rules.Order.NEWEST:
+            before = Count("pk", filter=Q(tree_id__gt=self.tree_id))
+        else:
+            before = Count("pk", filter=Q(tree_id__lt=self.tree_id))
+        counts = threads.aggregate(before=before, total=Count("pk"))
+        page_count = max(1, -(-counts["total"] // rules.threads_per_page))
+        default_page = rules.default_page_number(page_count)
+        return counts["before"] // rules.threads_per_page + 1, default_page
 
     def render_body(self) -> None:
         """Sanitise ``body`` into ``body_html`` (save does this; the policy reads it first)."""
         self.body_html = render_comment_html(self.body)
 
-    def render_fragment(self) -> None:
-        from comments.thread import comment_fragment
+    def fragment(self) -> str:
+        """This comment's own markup (see comments/fragments.py)."""
+        return comment_fragment(
+            author_name=self.author_name,
+            author_url=self.author_url,
+            by_guest=not (self.by_member or self.user_id is not None),
+            body_html=self.body_html,
+        )
 
-        self.fragment_html = comment_fragment(self)
+    def render_fragment(self) -> None:
+        self.fragment_html = self.fragment()
 
     @property
     def is_approved(self) -> bool:
@@ -496,6 +634,6 @@ class Comment(MPTTModel):
         self.moderated_at = timezone.now()
         self.save(update_fields=["status", "previous_status", "moderated_by", "moderated_at"])
         if was_held and status == self.Status.APPROVED:
-            from comments import notifications
-
-            transaction.on_commit(lambda: notifications.comment_approved(self))
+            transaction.on_commit(
+                lambda: comment_published.send(Comment, comment=self), robust=True
+            )

@@ -14,9 +14,11 @@ import dataclasses
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
+from accounts.roles import is_instructor
 from comments.models import Comment, DiscussionSettings
 
 # The reader's own comments, so a held comment shows to its author (same session).
@@ -34,8 +36,20 @@ class MembersOnly(CommentingClosed):
     """Only logged-in course members may comment."""
 
 
-def is_instructor(user) -> bool:
-    return user.is_authenticated and user.has_perm("comments.moderate_comment")
+class Refused(Exception):
+    """A comment refused for how it was sent (too fast, twice); ``code`` says which."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+DUPLICATE = "Duplicate comment detected; it looks as though you've already said that!"
+TOO_QUICKLY = "You are posting comments too quickly. Wait a few seconds and send it again."
+ADDRESS_CEILING = (
+    "Too many comments have come from your network address in the last few minutes. "
+    "Please wait a while and send your comment again, or log in if you are in the course."
+)
 
 
 def comments_closed_reason(post, rules: DiscussionSettings) -> str:
@@ -135,11 +149,39 @@ def previously_approved(comment: Comment) -> bool:
     ).exists()
 
 
+def commenter_keys(comment: Comment) -> list[str]:
+    """What identifies the comment's author for the pace rules, as lock keys: a member
+    by account; a guest by email and by network address."""
+    if comment.user_id is not None:
+        return [f"user:{comment.user_id}"]
+    keys = [f"email:{comment.author_email.casefold()}"]
+    if comment.ip_address:
+        keys.append(f"ip:{comment.ip_address}")
+    return keys
+
+
+def check_pace(comment: Comment) -> None:
+    """Raise Refused if the comment repeats one, comes too soon after the author's
+    last, or its guest's address has sent too many lately; in that order, as
+    WordPress checks duplicates before flooding.
+
+    Call it holding the author's lock (comments.tree.lock_commenters) in the
+    transaction that saves the comment, so simultaneous sends cannot all pass.
+    """
+    if is_duplicate(comment):
+        raise Refused(DUPLICATE, "duplicate")
+    if is_flooding(comment):
+        raise Refused(TOO_QUICKLY, "flood")
+    if over_address_ceiling(comment):
+        raise Refused(ADDRESS_CEILING, "address_ceiling")
+
+
 def is_flooding(comment: Comment) -> bool:
     """The same person commented less than FLOOD_SECONDS ago (instructors never flood).
 
     A member is known by their account; a guest by IP address and email together,
-    so classmates behind one school address do not block each other.
+    so classmates behind one school address do not block each other (the address
+    as a whole has its own ceiling, over_address_ceiling).
     """
     if comment.user_id is not None and is_instructor(comment.user):
         return False
@@ -149,6 +191,20 @@ def is_flooding(comment: Comment) -> bool:
     return recent.filter(
         user__isnull=True, ip_address=comment.ip_address, author_email__iexact=comment.author_email
     ).exists()
+
+
+def over_address_ceiling(comment: Comment) -> bool:
+    """A guest's network address has sent GUEST_COMMENTS_PER_ADDRESS comments within
+    GUEST_COMMENTS_PER_ADDRESS_MINUTES (whatever names and emails they gave).
+    Members and instructors are never held to it."""
+    limit = settings.GUEST_COMMENTS_PER_ADDRESS
+    if comment.user_id is not None or not comment.ip_address or limit <= 0:
+        return False
+    since = timezone.now() - timedelta(minutes=settings.GUEST_COMMENTS_PER_ADDRESS_MINUTES)
+    recent = Comment.objects.filter(
+        user__isnull=True, by_member=False, ip_address=comment.ip_address, created__gte=since
+    )
+    return recent.count() >= limit
 
 
 def is_duplicate(comment: Comment) -> bool:

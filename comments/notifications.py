@@ -14,17 +14,19 @@ in development, SMTP in production.
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.roles import instructors_q
 from comments.models import Comment, DiscussionSettings
 from coursblog.html import plain_text
+from coursblog.text import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +41,17 @@ def absolute(path: str) -> str:
 
 
 def moderation_url(comment: Comment, action: str, instructor: User) -> str:
-    token = signing.dumps({"c": comment.pk, "a": action, "u": instructor.pk}, salt=MODERATION_SALT)
+    """A signed link that acts once, on the comment as it is now: it carries the
+    comment's moderation state, and stops working when that state moves."""
+    claim = {"c": comment.pk, "a": action, "u": instructor.pk, "s": moderation_state(comment)}
+    token = signing.dumps(claim, salt=MODERATION_SALT)
     return absolute(reverse("comments:moderate", kwargs={"token": token}))
+
+
+def moderation_state(comment: Comment) -> str:
+    """The comment's status and when it was last moderated: what a link was sent for."""
+    when = comment.moderated_at
+    return f"{comment.status}@{when.astimezone(UTC).isoformat() if when else 'never'}"
 
 
 def read_moderation_token(token: str) -> dict:
@@ -65,6 +76,11 @@ def comment_posted(comment: Comment, reason: str = "") -> None:
         _tell_instructors(comment, reason)
     elif comment.status == Comment.Status.APPROVED:
         comment_approved(comment)
+
+
+def on_comment_published(sender, comment: Comment, **kwargs) -> None:
+    """Receiver of comments.models.comment_published (a held comment was approved)."""
+    comment_approved(comment)
 
 
 def comment_approved(comment: Comment) -> None:
@@ -93,7 +109,8 @@ def _context(comment: Comment, **extra) -> dict:
 
 
 def _message(template: str, context: dict, to: list[str], headers=None) -> EmailMessage:
-    subject = render_to_string(f"comments/email/{template}_subject.txt", context).strip()
+    # A header is one line: whatever a title or a name holds, the subject cannot break it.
+    subject = single_line(render_to_string(f"comments/email/{template}_subject.txt", context))
     body = render_to_string(f"comments/email/{template}.txt", context)
     return EmailMessage(subject=subject, body=body, to=to, headers=headers or {})
 
@@ -130,13 +147,8 @@ def _for_subscribers(comment: Comment) -> list[EmailMessage]:
 
 
 def instructors() -> list[User]:
-    """Everyone who may moderate, by group, by their own permission, or as superuser."""
-    may_moderate = (
-        Q(groups__permissions__codename="moderate_comment")
-        | Q(user_permissions__codename="moderate_comment")
-        | Q(is_superuser=True)
-    )
-    return list(User.objects.filter(may_moderate, is_active=True).exclude(email="").distinct())
+    """The course's instructors who have an email address."""
+    return list(User.objects.filter(instructors_q()).exclude(email="").distinct())
 
 
 def _tell_instructors(comment: Comment, reason: str) -> None:
@@ -158,5 +170,5 @@ def _send(messages: list[EmailMessage]) -> None:
     try:
         with get_connection() as connection:
             connection.send_messages(messages)
-    except OSError:  # the comment is saved; a mail server outage must not lose it
+    except Exception:  # the comment is saved: no mail problem may fail the request or lose it
         logger.exception("Could not send %d discussion email(s)", len(messages))

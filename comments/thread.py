@@ -7,29 +7,36 @@ comment that still holds visible replies, so no reply loses its place. A second
 pass writes the nested lists by comparing each row's level with the previous one,
 as mptt's ``tree_info`` does; there is no recursion and no per-comment template.
 
+Each comment's stored fragment holds only what is the comment's own (its author as
+recorded and its sanitised text, see comments/fragments.py); this module adds what
+depends on the post, the site and the page: the date in the site's time zone, the
+"Post author" and "Instructor" marks, the permalink and the Reply and Edit links.
+
 The markup is written here, in Python, rather than in a template loop because a
 1,000-comment thread then renders in a few milliseconds instead of tens (the
 discussion is the page's hot path). Every value is escaped with ``html.escape``
-except ``body_html``, which Comment.save sanitised; tests/comments/test_thread.py
-feeds markup through every field to keep it that way.
+except the stored fragments, which Comment.save made from escaped and sanitised
+values; tests/comments/test_thread.py feeds markup through every field to keep it
+that way.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-import re
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, tzinfo
 from html import escape
 from typing import NamedTuple
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from comments.models import Comment, DiscussionSettings, ThreadRow
+from accounts.models import User
+from accounts.roles import instructors_q
+from comments.fragments import fragment_parts
+from comments.models import Comment, DiscussionSettings, ThreadRow, page_url
 
 APPROVED = Comment.Status.APPROVED.value
 PENDING = Comment.Status.PENDING.value
@@ -109,13 +116,43 @@ class Thread:
         post,
         deepest_level: int,
         editable: frozenset[int] = frozenset(),
+        marks: Marks | None = None,
     ) -> SafeString:
         return render_entries(
             self.entries,
             page_url=page_url(post, self.page, self.default_page),
             deepest_level=deepest_level,
             editable=editable,
+            marks=marks or Marks.for_post(post),
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class Marks:
+    """What the page says about each comment's author beyond the comment itself: who
+    wrote the post, and who the instructors are (read when the page is assembled)."""
+
+    post_author_id: int | None = None
+    instructor_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def for_post(cls, post) -> Marks:
+        """The marks for ``post``'s discussion (one query)."""
+        instructors = User.objects.filter(instructors_q()).values_list("pk", flat=True)
+        return cls(post.author_id, frozenset(instructors))
+
+    def of(self, user_id: int | None) -> tuple[str, str]:
+        """The ``<li>`` classes and the marks after the name, for a comment by ``user_id``."""
+        if user_id is None:
+            return "", ""
+        classes, marks = "", ""
+        if user_id == self.post_author_id:
+            classes += " bypostauthor"
+            marks += ' <span class="comment-badge author-badge">Post author</span>'
+        if user_id in self.instructor_ids:
+            classes += " byinstructor"
+            marks += ' <span class="comment-badge instructor-badge">Instructor</span>'
+        return classes, marks
 
 
 def stream_thread(
@@ -125,6 +162,7 @@ def stream_thread(
     *,
     deepest_level: int,
     editable: frozenset[int] = frozenset(),
+    marks: Marks | None = None,
     chunk_size: int = 200,
 ) -> Iterator[str]:
     """A page of a long discussion as it is read from the database, in pieces of
@@ -137,6 +175,7 @@ def stream_thread(
         page_url=page_url(post, plan.page, plan.default_page),
         deepest_level=deepest_level,
         editable=editable,
+        marks=marks or Marks.for_post(post),
     )
     while piece := "".join(itertools.islice(html, chunk_size * 3)):
         yield piece
@@ -147,28 +186,6 @@ def as_page_number(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def page_url(post, page: int, default_page: int = 1) -> str:
-    """The address of one page of a post's discussion (the bare address: the default page)."""
-    url = post.get_absolute_url()
-    return url if page == default_page else f"{url}?cpage={page}"
-
-
-def thread_page(comment: Comment, rules: DiscussionSettings | None = None) -> tuple[int, int]:
-    """The page of the discussion that holds ``comment``'s thread, and the default page."""
-    rules = rules or DiscussionSettings.load()
-    if not rules.paginate:
-        return 1, 1
-    threads = Comment.objects.filter(post_id=comment.post_id, parent__isnull=True).in_discussion()
-    if rules.order == rules.Order.NEWEST:
-        before = Count("pk", filter=Q(tree_id__gt=comment.tree_id))
-    else:
-        before = Count("pk", filter=Q(tree_id__lt=comment.tree_id))
-    counts = threads.aggregate(before=before, total=Count("pk"))
-    page_count = max(1, -(-counts["total"] // rules.threads_per_page))
-    default_page = rules.default_page_number(page_count)
-    return counts["before"] // rules.threads_per_page + 1, default_page
 
 
 def visible_entries(rows: Iterable[ThreadRow], own_pks: frozenset[int]) -> list[Entry]:
@@ -201,9 +218,12 @@ def render_entries(
     page_url: str,
     deepest_level: int = 9,
     editable: frozenset[int] = frozenset(),
+    marks: Marks | None = None,
 ) -> SafeString:
     """The ``<li>`` elements of the top-level ``<ol class="comment-list">``."""
-    html = iter_html(entries, page_url=page_url, deepest_level=deepest_level, editable=editable)
+    html = iter_html(
+        entries, page_url=page_url, deepest_level=deepest_level, editable=editable, marks=marks
+    )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped or pre-sanitised
 
 
@@ -213,6 +233,7 @@ def iter_html(
     page_url: str,
     deepest_level: int = 9,
     editable: frozenset[int] = frozenset(),
+    marks: Marks | None = None,
 ) -> Iterator[str]:
     """The markup of ``entries``, piece by piece.
 
@@ -222,7 +243,15 @@ def iter_html(
     """
     page_url = escape(page_url)
     query = "&amp;" if "?" in page_url else "?"
-    links = _Links(page_url, f"{page_url}{query}", deepest_level, editable, {})
+    links = _Links(
+        page_url,
+        f"{page_url}{query}",
+        deepest_level,
+        editable,
+        {},
+        marks or Marks(),
+        _date_formatter(timezone.get_current_timezone()),
+    )
     previous_level = -1
     for entry in entries:
         level = entry.row.level
@@ -244,6 +273,8 @@ class _Links:
     deepest_level: int
     editable: frozenset[int]
     names: dict[str, str]  # escaped author names: a class has few authors and many comments
+    marks: Marks
+    date: Callable[[datetime], str]
 
 
 def _comment_html(entry: Entry, links: _Links) -> str:
@@ -256,7 +287,8 @@ def _comment_html(entry: Entry, links: _Links) -> str:
             f'<div id="div-comment-{pk}" class="comment-body">'
             '<p class="comment-removed-note">This comment was removed.</p></div>'
         )
-    classes = f"comment depth-{depth}"
+    mark_classes, marks = links.marks.of(row.user_id)
+    classes = f"comment depth-{depth}{mark_classes}"
     note = ""
     actions = []
     if entry.kind == "own-held":
@@ -278,45 +310,27 @@ def _comment_html(entry: Entry, links: _Links) -> str:
             '<span class="visually-hidden"> your comment</span></a>'
         )
     reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
-    fragment = row.fragment_html.replace(PK_MARK, str(pk)).replace(PAGE_URL_MARK, links.page_url)
-    return f'<li id="comment-{pk}" class="{classes}">{fragment}{note}{reply}</article>'
-
-
-# Stand for the page's address and the comment's id in stored fragments: sanitised
-# HTML and the escaped names hold no control characters (and PostgreSQL no NUL), and
-# the id is not known before the first save.
-PAGE_URL_MARK = "\x02"
-PK_MARK = "\x01"
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def comment_fragment(comment: Comment) -> str:
-    """The part of a comment's markup that only changes when the comment does.
-
-    Made once, when the comment is saved (Comment.fragment_html), so that serving a
-    page only adds the structure and the Reply links. It opens the comment's
-    <article> and leaves it open; PAGE_URL_MARK stands for the page's address.
-    """
-    pk = PK_MARK
-    name = escape(CONTROL_CHARACTERS.sub("", comment.author_name))
-    if comment.user_id is None and comment.author_url.startswith(("https://", "http://")):
-        url = escape(CONTROL_CHARACTERS.sub("", comment.author_url))
-        author = f'<a href="{url}" rel="external nofollow ugc" class="url">{name}</a>'
-    else:
-        author = name
-    badge = ""
-    if comment.user_id is not None and comment.user_id == comment.post.author_id:
-        badge = ' <span class="author-badge">Post author</span>'
-    created = timezone.localtime(comment.created)
+    author, content = fragment_parts(row.fragment_html) or ("", "")
     return (
+        f'<li id="comment-{pk}" class="{classes}">'
         f'<article id="div-comment-{pk}" class="comment-body">'
         f'<footer class="comment-meta"><div class="comment-author"><b class="fn">{author}</b>'
-        f'{badge} <span class="says">says:</span></div>'
-        f'<div class="comment-metadata"><a href="{PAGE_URL_MARK}#comment-{pk}">'
-        f'<time datetime="{created.isoformat(timespec="seconds")}">{display_date(created)}</time>'
-        f"</a></div></footer>"
-        f'<div class="comment-content">{comment.body_html}</div>'
+        f'{marks} <span class="says">says:</span></div>'
+        f'<div class="comment-metadata"><a href="{links.page_url}#comment-{pk}">'
+        f"{links.date(row.created)}</a></div></footer>"
+        f"{content}{note}{reply}</article>"
     )
+
+
+def _date_formatter(zone: tzinfo) -> Callable[[datetime], str]:
+    """``<time>`` elements for comment dates in the site's time zone."""
+
+    def formatted(moment: datetime) -> str:
+        local = moment.astimezone(zone)
+        machine = local.isoformat(timespec="seconds")
+        return f'<time datetime="{machine}">{display_date(local)}</time>'
+
+    return formatted
 
 
 def display_date(moment: datetime) -> str:

@@ -10,6 +10,9 @@ Every structural write therefore takes a lock first:
 - SQLite: the database runs transactions in IMMEDIATE mode (see settings), so the
   write lock is held from the start of the transaction; nothing more is needed.
 
+The same mechanism gives each commenter a lock (lock_commenters), under which the
+duplicate and flood rules are checked and the comment inserted.
+
 Every top-level comment is its own tree and there is no ``order_insertion_by``,
 so writes to different threads never touch each other's rows.
 """
@@ -17,13 +20,15 @@ so writes to different threads never touch each other's rows.
 from __future__ import annotations
 
 import dataclasses
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connections
 
-# Arbitrary constant that namespaces our advisory locks ("CB" + "TR").
+# Arbitrary constants that namespace our advisory locks ("CB" + "TR", "CB" + "CM").
 ADVISORY_LOCK_NAMESPACE = 0x4342_5452
+COMMENTER_LOCK_NAMESPACE = 0x4342_434D
 NEW_TREE_LOCK = 0
 
 
@@ -32,16 +37,30 @@ def lock_tree(tree_id: int, using: str = "default") -> None:
 
     Must be called inside ``transaction.atomic``.
     """
+    _advisory_lock(ADVISORY_LOCK_NAMESPACE, tree_id, using)
+
+
+def lock_commenters(keys: Iterable[str], using: str = "default") -> None:
+    """Hold the lock of each commenter (an account, an email, an address) until the
+    transaction ends, so one person's simultaneous comments are judged one at a time.
+
+    Take these before any tree lock (every writer does), so nobody deadlocks. Keys
+    are hashed to 32 bits; a rare collision only makes two people wait for each other.
+    """
+    hashes = sorted({zlib.crc32(key.encode()) - 2**31 for key in keys})
+    for key_hash in hashes:  # in one order, so two writers never wait for each other
+        _advisory_lock(COMMENTER_LOCK_NAMESPACE, key_hash, using)
+
+
+def _advisory_lock(namespace: int, key: int, using: str) -> None:
     connection = connections[using]
     if not connection.in_atomic_block:
-        raise RuntimeError("lock_tree() needs a transaction (use transaction.atomic).")
+        raise RuntimeError("Comment locks need a transaction (use transaction.atomic).")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, tree_id]
-            )
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [namespace, key])
     elif connection.vendor != "sqlite":
-        raise NotImplementedError(f"No comment-tree lock for {connection.vendor}.")
+        raise NotImplementedError(f"No comment lock for {connection.vendor}.")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,16 +13,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.roles import is_instructor
 from comments import moderation, notifications
 from comments.forms import CommentEditForm
 from comments.models import Comment, DiscussionSettings
+from posts.models import Post
 
 ACTION_METHODS = {"approve": "approve", "spam": "mark_spam", "trash": "trash"}
 
 
 def _own_comment(request: HttpRequest, pk: int) -> tuple[Comment, DiscussionSettings, bool]:
-    """The comment, the rules, and whether this reader may still change it."""
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    """The comment, the rules, and whether this reader may still change it.
+
+    A comment on a post the reader may not see is not found (404): its id must not
+    reveal that the post exists, let alone its title."""
+    visible = Comment.objects.filter(post__in=Post.objects.visible_to(request.user))
+    comment = get_object_or_404(visible.select_related("post"), pk=pk)
     rules = DiscussionSettings.load()
     allowed = moderation.can_change_own_comment(comment, request.user, request.session, rules)
     return comment, rules, allowed
@@ -69,28 +75,37 @@ def _signed_link(
 
 @require_http_methods(["GET", "POST"])
 def moderate_from_email(request: HttpRequest, token: str) -> HttpResponse:
-    """An instructor's signed link from a held-comment email: confirm, then act on POST."""
+    """An instructor's signed link from a held-comment email: confirm, then act on POST.
+
+    The link acts once, and only on the comment as it was when the email was sent:
+    once anyone has moderated it since (or its author changed it), the page says
+    what happened instead, so an old "approve" cannot undo a later "spam"."""
     claim, comment = _signed_link(token, notifications.read_moderation_token)
-    if comment is None:
+    if comment is None or "s" not in claim:
         return render(request, "comments/link_expired.html", status=400)
     instructor = User.objects.filter(pk=claim["u"], is_active=True).first()
     action = claim["a"]
     if instructor is None or action not in ACTION_METHODS:
         return render(request, "comments/link_expired.html", status=400)
-    if not instructor.has_perm("comments.moderate_comment"):
+    if not is_instructor(instructor):
         return render(request, "comments/link_expired.html", status=403)
-    done = False
-    if request.method == "POST":
-        with transaction.atomic():
-            getattr(comment, ACTION_METHODS[action])(by=instructor)
-        done = True
     context = {
         "comment": comment,
         "action": action,
         "label": notifications.MODERATION_ACTIONS[action],
-        "done": done,
+        "done": False,
+        "moved_on": notifications.moderation_state(comment) != claim["s"],
     }
-    return render(request, "comments/moderate_from_email.html", context)
+    if request.method == "POST" and not context["moved_on"]:
+        with transaction.atomic():
+            current = Comment.objects.select_for_update().filter(pk=comment.pk).first()
+            if current is None or notifications.moderation_state(current) != claim["s"]:
+                context["moved_on"] = True
+            else:
+                getattr(current, ACTION_METHODS[action])(by=instructor)
+                context["comment"], context["done"] = current, True
+    status = 409 if request.method == "POST" and context["moved_on"] else 200
+    return render(request, "comments/moderate_from_email.html", context, status=status)
 
 
 # Mail clients' one-click unsubscribe (RFC 8058) POSTs without a CSRF token; the

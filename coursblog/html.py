@@ -15,18 +15,21 @@ Limits worth knowing:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import threading
 from functools import partial
 from html import unescape
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from bleach import html5lib_shim
 from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import BleachSanitizerFilter, Cleaner
 from django.db import models
 from django.utils.html import strip_tags
+
+from coursblog.text import without_control_characters
 
 URL_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -39,6 +42,69 @@ POST_TAGS = frozenset(
         "u", "ul",
     }
 )  # fmt: skip
+
+
+# What may stay unencoded in each part of a URL; everything else is percent-encoded
+# as a browser's URL parser would (a space, quotes, angle brackets, non-ASCII).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_HOST_LABEL = re.compile(r"^[^\W_]([\w-]*[^\W_])?$")
+_PERCENT_NOT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_TABS_AND_NEWLINES = re.compile("[\t\n\r]")
+
+
+def web_address(raw: str, *, relative: bool = False, mailto: bool = False) -> str | None:
+    """``raw`` as a valid http(s) address, percent-encoded as browsers do, or None.
+
+    With ``relative``, a path on this site (``/posts/x/``, ``#notes``) is accepted
+    too; with ``mailto``, a ``mailto:`` address. Anything else (another scheme, no
+    host, a host that is not a host name or IP address, credentials, a bad port)
+    is None: the caller refuses it or drops the link.
+    """
+    url = _TABS_AND_NEWLINES.sub("", (raw or "").strip(" \x00-\x1f"))
+    if not url or without_control_characters(url) != url or "\\" in url:
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    path = _encode(parts.path, _PATH_SAFE)
+    query = _encode(parts.query, _QUERY_SAFE)
+    fragment = _encode(parts.fragment, _QUERY_SAFE)
+    if scheme in ("http", "https"):
+        host = _host(parts.hostname or "")
+        if host is None or "@" in parts.netloc:
+            return None
+        netloc = f"{host}:{port}" if port is not None else host
+        return urlunsplit((scheme, netloc, path, query, fragment))
+    if scheme == "mailto" and mailto:
+        address = _encode(parts.path, "@.+-_~!$&'*=,;")
+        return f"mailto:{address}" if "@" in address else None
+    if not scheme and relative and not parts.netloc and not url.startswith("//"):
+        if ":" in path.split("/", 1)[0]:
+            return None  # "java<br>script:x" and the like are not paths
+        return urlunsplit(("", "", path, query, fragment)) or None
+    return None
+
+
+def _encode(part: str, safe: str) -> str:
+    return quote(_PERCENT_NOT_ESCAPE.sub("%25", part), safe=safe)
+
+
+def _host(host: str) -> str | None:
+    """A host name (labels of letters, digits and hyphens, any script) or an IP address."""
+    if not host:
+        return None
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.rstrip(".").split(".")
+        if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+            return None
+        return host.lower()
+    return f"[{address}]" if address.version == 6 else str(address)
 
 
 def _is_web_url(url: str) -> bool:
@@ -108,6 +174,40 @@ class _DropContentFilter(html5lib_shim.Filter):
                 yield token
 
 
+class _LinkFilter(html5lib_shim.Filter):
+    """Links as browsers and validators expect them: each ``href`` made a valid,
+    percent-encoded address (web_address), and a link left with no address
+    unwrapped, its text kept (an ``a`` without ``href`` may carry no ``rel``)."""
+
+    relative = True
+
+    def __iter__(self):
+        dropping = False
+        for token in super().__iter__():
+            kind, name = token["type"], token.get("name")
+            if name == "a" and kind == "StartTag":
+                attributes = token["data"]
+                href = attributes.get((None, "href"))
+                # The parser keeps entities as written; the browser reads them decoded.
+                address = (
+                    web_address(unescape(href), relative=self.relative, mailto=True)
+                    if href
+                    else None
+                )
+                dropping = address is None
+                if dropping:
+                    continue
+                attributes[(None, "href")] = address
+            elif name == "a" and kind == "EndTag" and dropping:
+                dropping = False
+                continue
+            yield token
+
+
+class _CommentLinkFilter(_LinkFilter):
+    relative = False  # a comment's links go to other sites; a bare path means nothing
+
+
 class _Cleaner(Cleaner):
     """bleach's Cleaner that drops DROPPED_WITH_CONTENT elements with their content.
 
@@ -117,8 +217,9 @@ class _Cleaner(Cleaner):
     svg and math), and _DropContentFilter then removes that subtree whole.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, link_filter: type[_LinkFilter] = _LinkFilter, **kwargs):
         super().__init__(**kwargs)
+        self.link_filter = link_filter
         self.parser = html5lib_shim.BleachHTMLParser(
             tags=self.tags | DROPPED_WITH_CONTENT,
             strip=self.strip,
@@ -140,7 +241,7 @@ class _Cleaner(Cleaner):
         )
         for filter_class in self.filters:
             filtered = filter_class(source=filtered)
-        return self.serializer.render(filtered)
+        return self.serializer.render(self.link_filter(source=filtered))
 
 
 def _set_comment_link_rel(attrs: dict, new: bool = False) -> dict:
@@ -160,6 +261,7 @@ def _cleaner(kind: str) -> _Cleaner:
                 attributes=COMMENT_ATTRIBUTES,
                 protocols=URL_PROTOCOLS,
                 strip=True,
+                link_filter=_CommentLinkFilter,
                 filters=[
                     partial(
                         LinkifyFilter,
@@ -173,14 +275,9 @@ def _cleaner(kind: str) -> _Cleaner:
     return cleaners[kind]
 
 
-# Control characters (but tab and newlines) have no place in HTML; dropping them also
-# keeps them free to mark places in stored markup (see comments.thread).
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def sanitize_html(raw: str) -> str:
     """Reduce a post body to the post allow-list. Idempotent."""
-    return _cleaner("post").clean(_CONTROL_CHARACTERS.sub("", raw or ""))
+    return _cleaner("post").clean(without_control_characters(raw or ""))
 
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
@@ -213,7 +310,7 @@ def render_comment_html(text: str) -> str:
     Paragraphs from blank lines, the comment allow-list, bare URLs linked, and every
     link marked ``rel="nofollow ugc noopener"``. Idempotent.
     """
-    return _cleaner("comment").clean(_paragraphs(_CONTROL_CHARACTERS.sub("", text or "")))
+    return _cleaner("comment").clean(_paragraphs(without_control_characters(text or "")))
 
 
 def plain_text(html: str) -> str:

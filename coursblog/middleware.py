@@ -1,7 +1,73 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+NUL_MESSAGE = (
+    "The address or form you sent contains a NUL character (an invisible code that "
+    "cannot be stored). Remove it and try again."
+)
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to any request with a NUL character in its path, query, form values,
+    cookies or headers, before any view or database sees it.
+
+    NUL means nothing in text, and PostgreSQL refuses it in any string, so without
+    this rule each lookup by slug, search or form field is a 500 waiting to happen.
+    (Other control characters are a matter for each field: coursblog/text.py.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            if "application/json" in request.headers.get("accept", ""):
+                return JsonResponse({"error": NUL_MESSAGE}, status=400)
+            context = {"reason": NUL_MESSAGE, "typed": _typed_text(request)}
+            return render(request, "400.html", context, status=400)
+        return self.get_response(request)
+
+
+# Form fields that are not something a person typed (or must not be shown back).
+_NOT_TYPED = ("csrfmiddlewaretoken", "issued", "parent", "password", "action", "phone")
+
+
+def _typed_text(request: HttpRequest) -> list[str]:
+    """What a refused form held, without the NUL characters, so nothing typed is lost."""
+    if request.method != "POST" or request.content_type not in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        return []
+    return [
+        value.replace("\x00", "")
+        for key, values in request.POST.lists()
+        if not key.startswith(_NOT_TYPED) and "-" not in key
+        for value in values
+        if isinstance(value, str) and len(value.strip()) > 1
+    ]
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    headers = (value for key, value in request.META.items() if key.startswith("HTTP_"))
+    if any("\x00" in value for value in headers if isinstance(value, str)):
+        return True
+    fields = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        fields.append(request.POST)
+    return any(
+        "\x00" in key or any("\x00" in value for value in values if isinstance(value, str))
+        for query in fields
+        for key, values in query.lists()
+    )
 
 
 class ContentSecurityPolicyMiddleware:

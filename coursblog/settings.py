@@ -4,6 +4,7 @@ Defaults are safe for production (DEBUG off, secure cookies, HTTPS redirect) and
 `make run` turns on DEBUG for local development. README.md lists every variable.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "coursblog.middleware.ContentSecurityPolicyMiddleware",
+    "coursblog.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -269,6 +271,19 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # maximum, it has expired. Both refusals keep what was typed.
 COMMENT_FORM_MIN_SECONDS = env_int("COMMENT_FORM_MIN_SECONDS", 3)
 COMMENT_FORM_MAX_SECONDS = env_int("COMMENT_FORM_MAX_SECONDS", 2 * 3600)
+# However many names and emails they use, guests from one network address may send
+# this many comments in this many minutes (0 turns the ceiling off). Members and
+# instructors are exempt.
+GUEST_COMMENTS_PER_ADDRESS = env_int("GUEST_COMMENTS_PER_ADDRESS", 10)
+GUEST_COMMENTS_PER_ADDRESS_MINUTES = env_int("GUEST_COMMENTS_PER_ADDRESS_MINUTES", 10)
+# The reverse proxies in front of the site (addresses or networks, comma-separated).
+# Only a request from one of them has its X-Forwarded-For header read, from the right,
+# skipping these hops; by default nobody is trusted and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    [ipaddress.ip_network(proxy, strict=False) for proxy in TRUSTED_PROXIES]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 
 # No inline script anywhere: our JavaScript comes from static files only.
 CONTENT_SECURITY_POLICY = os.environ.get(

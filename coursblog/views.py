@@ -8,6 +8,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from comments import discussion
+from comments.models import DiscussionSettings
+from posts.models import Post
+from posts.views import render_post_page
+
 CSRF_NOTICE = (
     "We could not verify that this form came from this site: its security token was "
     "missing or had expired (this happens when a page is left open for a long time or "
@@ -21,11 +26,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     For the comment form this re-renders the post page with the text in place and a
     fresh token, so one more click sends it. Anything else gets a plain 403 page.
     """
-    from comments import discussion
-    from comments.models import DiscussionSettings
-    from posts.models import Post
-    from posts.views import render_post_page
-
     try:
         match = resolve(request.path_info)
     except Resolver404:

@@ -1,12 +1,29 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from accounts import roles
 from course.models import CourseSettings
 
 
 def course(request: HttpRequest) -> dict:
-    """``course`` (the settings record) and ``signup_open`` for every template, lazily."""
+    """``course`` (the settings record), ``signup_open`` and the reader's ``role`` for
+    every template, each read only if the template asks."""
 
     def settings() -> CourseSettings:
         return CourseSettings.load()
 
-    return {"course": settings, "signup_open": lambda: bool(settings().join_code)}
+    return {
+        "course": settings,
+        "signup_open": lambda: bool(settings().join_code),
+        "role": SimpleLazyObject(lambda: _RoleFlags(roles.role_of(request.user))),
+    }
+
+
+class _RoleFlags:
+    """What templates ask of the reader's role (accounts/roles.py decides it)."""
+
+    def __init__(self, role: roles.Role) -> None:
+        self.name = role.name.lower()
+        self.is_instructor = role == roles.Role.INSTRUCTOR
+        self.is_in_class = role >= roles.Role.STUDENT
+        self.can_write = role >= roles.Role.STUDENT

@@ -7,21 +7,22 @@ until the post is first published, and autosave must keep one address meanwhile.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.decorators import instructor_required, writer_required
+from accounts.roles import can_write_posts
 from posts import publishing
 from posts.forms import PostForm, SourceFormSet, initial_sources, save_sources
 from posts.models import Post
 from posts.views import render_post_page
 
 
-@login_required
-@permission_required("posts.add_post", raise_exception=True)
+@writer_required
 @require_http_methods(["GET", "POST"])
 def write(request: HttpRequest) -> HttpResponse:
     return _editor(request, Post(author=request.user))
@@ -102,7 +103,7 @@ def autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
     body = request.POST.get("body", "")
     excerpt = request.POST.get("excerpt", "")
     if pk is None:
-        if not request.user.has_perm("posts.add_post"):
+        if not can_write_posts(request.user):
             return JsonResponse({"error": "You cannot write posts."}, status=403)
         if not (title or body.strip()):
             return JsonResponse({"saved": False})
@@ -143,8 +144,7 @@ def my_posts(request: HttpRequest) -> HttpResponse:
     return render(request, "posts/my_posts.html", {"posts": posts})
 
 
-@login_required
-@permission_required("posts.change_post", raise_exception=True)
+@instructor_required
 @require_http_methods(["GET", "POST"])
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Posts submitted for review: approve, or send back with a note."""

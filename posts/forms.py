@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.roles import is_instructor
 from images.models import Image
 from images.processing import ImageRejected
 from posts.models import Citation, Post, Source
@@ -46,7 +47,7 @@ class PostForm(forms.ModelForm):
         self.user = user
         self.fields["title"].error_messages["required"] = "Give your post a title."
         own_images = Image.objects.all()
-        if not user.has_perm("posts.change_post"):
+        if not is_instructor(user):
             own_images = own_images.filter(owner=user)
         if self.instance.featured_image_id:
             own_images = own_images | Image.objects.filter(pk=self.instance.featured_image_id)

@@ -15,7 +15,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
 
+from accounts.roles import is_instructor
 from coursblog.html import SanitizedHTMLField, plain_text
+from coursblog.text import PlainTextAreaField, PlainTextField
+from course.models import SiteVersion
 from posts import mla
 
 
@@ -26,6 +29,7 @@ class PageState(NamedTuple):
     discussion_version: int
     updated_at: datetime
     is_published: bool
+    site_version: int
 
 
 def _as_datetime(value) -> datetime | None:
@@ -43,7 +47,7 @@ class PostQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> PostQuerySet:
         """Published posts, plus unpublished ones their author or an instructor may preview."""
-        if user.has_perm("posts.change_post"):
+        if is_instructor(user):
             return self.all()
         published = Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
         if user.is_authenticated:
@@ -51,7 +55,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(published)
 
     def editable_by(self, user) -> PostQuerySet:
-        if user.has_perm("posts.change_post"):
+        if is_instructor(user):
             return self.all()
         if user.is_authenticated:
             return self.filter(author=user)
@@ -66,24 +70,31 @@ class PostQuerySet(models.QuerySet):
         The anonymous post page asks this on every request before it answers from
         memory, so it is SQL written once rather than an ORM query compiled each time.
         """
-        table = connections[self.db].ops.quote_name(Post._meta.db_table)
+        quote = connections[self.db].ops.quote_name
+        table, versions = quote(Post._meta.db_table), quote(SiteVersion._meta.db_table)
         with connections[self.db].cursor() as cursor:
             cursor.execute(
-                f"SELECT id, discussion_version, updated_at, status, published_at "  # noqa: S608
-                f"FROM {table} WHERE slug = %s",
+                f"SELECT id, discussion_version, updated_at, status, published_at, "  # noqa: S608
+                f"(SELECT value FROM {versions} WHERE id = 1) FROM {table} WHERE slug = %s",
                 [slug],
             )
             row = cursor.fetchone()
         if row is None:
             return None
-        pk, version, updated_at, status, published_at = row
+        pk, version, updated_at, status, published_at, site_version = row
         updated_at, published_at = _as_datetime(updated_at), _as_datetime(published_at)
         published = (
             status == Post.Status.PUBLISHED
             and published_at is not None
             and published_at <= timezone.now()
         )
-        return PageState(pk, version, updated_at, published)
+        return PageState(pk, version, updated_at, published, site_version or 0)
+
+    def with_site_version(self) -> PostQuerySet:
+        """Annotate ``site_version`` (course.models.SiteVersion) in the same query, so a
+        page and its cache key agree on it."""
+        current = SiteVersion.objects.filter(pk=1).values("value")
+        return self.annotate(site_version=Subquery(current))
 
     def discussion_changed(self) -> int:
         """Mark these posts' discussions as changed, so no cached copy is served again.
@@ -97,8 +108,7 @@ class PostQuerySet(models.QuerySet):
 
         A subquery per post, not a join and GROUP BY over every post column: with
         thousands of comments the grouped join sorts megabytes of post bodies."""
-        from comments.models import Comment
-
+        Comment = Post._meta.get_field("comments").related_model
         approved = (
             Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
             .order_by()
@@ -115,7 +125,7 @@ class Post(models.Model):
         PENDING = "pending", "Submitted for review"
         PUBLISHED = "published", "Published"
 
-    title = models.CharField(max_length=200)
+    title = PlainTextField(max_length=200)
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -126,24 +136,24 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
     )
     body = SanitizedHTMLField(blank=True)
-    excerpt = models.TextField(
+    excerpt = PlainTextAreaField(
         blank=True, help_text="Shown on the home page. Made from the body when left empty."
     )
     featured_image = models.ForeignKey(
         "images.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    featured_image_alt = models.CharField(
+    featured_image_alt = PlainTextField(
         "alt text", max_length=300, blank=True, help_text="Describe the image for screen readers."
     )
-    featured_image_caption = models.CharField("caption", max_length=300, blank=True)
-    featured_image_credit = models.CharField("credit", max_length=200, blank=True)
+    featured_image_caption = PlainTextField("caption", max_length=300, blank=True)
+    featured_image_credit = PlainTextField("credit", max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the post is first published."
     )
     comments_open = models.BooleanField(default=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    review_note = models.TextField(
+    review_note = PlainTextAreaField(
         blank=True, help_text="The instructor's note when a post is sent back to its author."
     )
     autosave = models.JSONField(
@@ -186,9 +196,7 @@ class Post(models.Model):
 
     def can_be_edited_by(self, user) -> bool:
         """Its author and the instructors edit a post; nobody else."""
-        return user.is_authenticated and (
-            user.pk == self.author_id or user.has_perm("posts.change_post")
-        )
+        return user.is_authenticated and (user.pk == self.author_id or is_instructor(user))
 
     def clean(self) -> None:
         if self.featured_image_id and not self.featured_image_alt.strip():
@@ -233,20 +241,20 @@ class Post(models.Model):
 class Source(models.Model):
     """A work cited by one or more posts (the course textbook is cited by many)."""
 
-    authors = models.TextField(
+    authors = PlainTextAreaField(
         blank=True,
         help_text="One author per line, last name first: “Steinberg, Mark D.”. "
         "Add “, editor” after an editor's name.",
     )
-    title = models.CharField(max_length=500)
-    container = models.CharField(
+    title = PlainTextField(max_length=500)
+    container = PlainTextField(
         max_length=500, blank=True, help_text="The larger work: journal, website, collection."
     )
-    edition = models.CharField(max_length=100, blank=True, help_text="For example “3rd ed.”")
-    publisher = models.CharField(max_length=300, blank=True)
-    year = models.CharField(max_length=40, blank=True, help_text="Year or full date.")
+    edition = PlainTextField(max_length=100, blank=True, help_text="For example “3rd ed.”")
+    publisher = PlainTextField(max_length=300, blank=True)
+    year = PlainTextField(max_length=40, blank=True, help_text="Year or full date.")
     url = models.URLField("URL", max_length=1000, blank=True)
-    pages = models.CharField(max_length=100, blank=True, help_text="For example “92-96”.")
+    pages = PlainTextField(max_length=100, blank=True, help_text="For example “92-96”.")
     accessed = models.DateField("access date", null=True, blank=True)
 
     class Meta:

@@ -9,10 +9,11 @@ in the shared cache, and a lookup here needs no network and no unpickling.
 
 Readers who see something of their own (logged in, their held comments, saved
 comment details, a pending message, a reply form opened with ?replytocom) get the
-page rendered for them. The key holds the discussion's version and the post's
-last change, so comments and edits show at once; things that change neither
-(an author renaming themselves, a shared source edited in the admin) show within
-PAGE_CACHE_SECONDS.
+page rendered for them. The key is made of versions that every relevant write
+raises: the discussion's, the post's last change and the site's (settings, people,
+roles, sources), plus the discussion renderer's. So comments, edits and renames show
+at once; only what time alone changes (comments closing N days after publication)
+shows within PAGE_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
 from comments import moderation
-from comments.discussion import DETAILS_COOKIE
-from comments.models import DiscussionSettings
+from comments.discussion import DETAILS_COOKIE, renderer_version, site_version_of
 from posts.models import PageState, Post
 
 SHAREABLE_PARAMETERS = {"cpage"}
@@ -54,15 +54,14 @@ def shareable(request: HttpRequest, post_pk: int) -> bool:
     return True
 
 
-def cache_key(request: HttpRequest, state: PageState, rules: DiscussionSettings) -> str:
-    layout = f"{rules.thread_depth}.{rules.paginate}.{rules.threads_per_page}.{rules.order}"
+def cache_key(request: HttpRequest, state: PageState) -> str:
     return (
         f"post-page:{state.pk}:{state.discussion_version}:{state.updated_at.timestamp()}:"
-        f"{layout}:{rules.default_page}:{rules.who_can_comment}:{request.GET.get('cpage', '')}"
+        f"{state.site_version}:{renderer_version()}:{request.GET.get('cpage', '')}"
     )
 
 
-def cached(request: HttpRequest, slug: str, rules: DiscussionSettings) -> HttpResponse | None:
+def cached(request: HttpRequest, slug: str) -> HttpResponse | None:
     """The page from this process's store, if this reader may have it and it is there.
 
     The fast path: one small query for the post's versions, and no rendering."""
@@ -71,7 +70,7 @@ def cached(request: HttpRequest, slug: str, rules: DiscussionSettings) -> HttpRe
     state = Post.objects.page_state(slug)
     if state is None or not state.is_published or not shareable(request, state.pk):
         return None
-    pieces = _pages.get(cache_key(request, state, rules))
+    pieces = _pages.get(cache_key(request, state))
     if pieces is None:
         return None
     response = HttpResponse()
@@ -86,10 +85,7 @@ def cached(request: HttpRequest, slug: str, rules: DiscussionSettings) -> HttpRe
 
 
 def render_and_keep(
-    request: HttpRequest,
-    post: Post,
-    rules: DiscussionSettings,
-    render: Callable[[str], HttpResponse],
+    request: HttpRequest, post: Post, render: Callable[[str], HttpResponse]
 ) -> HttpResponse:
     """``render(csrf_token)``, kept for the next anonymous reader when it can be shared."""
     token = get_token(request)
@@ -102,8 +98,10 @@ def render_and_keep(
         or len(response.content) > settings.PAGE_CACHE_MAX_BYTES
     ):
         return response
-    state = PageState(post.pk, post.discussion_version, post.updated_at, True)
-    _pages.put(cache_key(request, state, rules), response.content.split(token.encode()))
+    state = PageState(
+        post.pk, post.discussion_version, post.updated_at, True, site_version_of(post)
+    )
+    _pages.put(cache_key(request, state), response.content.split(token.encode()))
     return response
 
 

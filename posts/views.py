@@ -37,16 +37,19 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    rules = DiscussionSettings.load()
-    if (response := page_cache.cached(request, slug, rules)) is not None:
+    if (response := page_cache.cached(request, slug)) is not None:
         return response
-    posts = Post.objects.visible_to(request.user).select_related("author", "featured_image")
+    posts = (
+        Post.objects.visible_to(request.user)
+        .select_related("author", "featured_image")
+        .with_site_version()
+    )
     post = get_object_or_404(posts, slug=slug)
+    rules = DiscussionSettings.load(post.site_version)
     if request.method != "POST":
         return page_cache.render_and_keep(
             request,
             post,
-            rules,
             lambda csrf_token: render_post_page(request, post, rules=rules, csrf_token=csrf_token),
         )
 

@@ -40,6 +40,36 @@ pytestmark = [
 ]
 
 
+HOSTILE_COMMENTS = [
+    # (name, website, text): the shapes that made the post page invalid before
+    ("Links", "", '<a href="javascript:alert(1)">a link that loses its address</a>'),
+    ("Quote", 'http://example.com/"onmouseover=alert(1)', 'http://example.com/"onmouseover=x'),
+    ("Break", "", '<a href="java<br>script:alert(1)">broken scheme</a>'),
+    ("Soup", "", '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099'
+     '&#0000114&#0000105&#0000112&#0000116&#0000058alert(1)">entity soup</a>'),
+    ("Spaces", "http://example.com/a b", '<a href="http://exa mple.com/a\nb c">spaces</a>'),
+    ('"><script>alert(1)</script>', "https://ex.com/<b>", "<b>name</b> <i>markup</i>"),
+    ("<b>Bold</b> &amp; co", "", '<a href="http://ex.com/?a=1&b=<2>">query</a>'),
+]  # fmt: skip
+
+
+def post_hostile_comments(client: Client, url: str) -> None:
+    for number, (name, website, text) in enumerate(HOSTILE_COMMENTS):
+        client.post(
+            url,
+            {
+                "name": name,
+                "email": f"hostile{number}@example.com",
+                "url": website,
+                "body": text,
+                "issued": issue_stamp(),
+            },
+            REMOTE_ADDR=f"192.0.2.{number}",
+        )
+    for comment in Comment.objects.filter(author_email__startswith="hostile"):
+        comment.approve()
+
+
 def rendered_pages() -> dict[str, str]:
     call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     post = Post.objects.get()
@@ -63,7 +93,12 @@ def rendered_pages() -> dict[str, str]:
         title="Closed", author=post.author, status="published", comments_open=False
     )
 
+    hostile_post = Post.objects.create(
+        title="Hostile links", author=post.author, status="published", body="<p>x</p>"
+    )
+    post_hostile_comments(Client(), hostile_post.get_absolute_url())
     pages = {
+        "post-hostile": guest.get(hostile_post.get_absolute_url()),
         "home": guest.get(reverse("posts:list")),
         "post": guest.get(url),
         "post-replytocom": guest.get(url, {"replytocom": caroline.pk}),
@@ -110,7 +145,23 @@ def rendered_pages() -> dict[str, str]:
     rules.who_can_comment = DiscussionSettings.WhoCanComment.MEMBERS
     rules.save()
     pages["paged-members-only"] = guest.get(url, {"cpage": 2})
+    statuses = {name: response.status_code for name, response in pages.items()}
+    assert statuses == {name: EXPECTED_STATUS.get(name, 200) for name in pages}
     return {name: response.content.decode() for name, response in pages.items()}
+
+
+# Error pages are valid HTML too: each page must also be the page it is meant to be.
+EXPECTED_STATUS = {
+    "post-errors": 400,
+    "post-closed-kept": 403,
+    "post-csrf": 403,
+    "not-found": 404,
+    "editor-errors": 400,
+    "signup-closed": 200,
+    "signup-errors": 200,
+    "link-expired": 400,
+    "too-late": 403,
+}
 
 
 def test_pages_are_valid_html5(tmp_path):

@@ -84,3 +84,41 @@ def test_eight_writers_post_two_hundred_comments(capsys):
     assert roots.values("tree_id").distinct().count() == roots.count()
     with capsys.disabled():
         print(f"\n{len(placed)} comments from {WRITERS} concurrent writers in {elapsed:.2f} s")
+
+
+def _send_at_once(post, bodies: list[str], *, member=None) -> list[int]:
+    """Send one comment per body from as many threads, released together; the statuses."""
+    start = threading.Barrier(len(bodies))
+    stamp = issue_stamp()
+
+    def one(body: str) -> int:
+        client = Client(REMOTE_ADDR="198.51.100.23")
+        if member is not None:
+            client.force_login(member)
+        try:
+            start.wait()
+            data = {"body": body, "issued": stamp, "name": "Guest", "email": "guest@example.com"}
+            return client.post(post.get_absolute_url(), data).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(one, bodies))
+
+
+@pytest.mark.parametrize("author", ["guest", "member"])
+def test_of_eight_identical_comments_sent_at_once_exactly_one_is_stored(author):
+    """The security review stored 2 of 8: the duplicate check ran outside the lock."""
+    post = make_post()
+    member = make_user("racer") if author == "member" else None
+    statuses = _send_at_once(post, ["The very same words."] * 8, member=member)
+    assert sorted(statuses) == [302] + [409] * 7
+    assert Comment.objects.filter(post=post).count() == 1
+
+
+def test_of_eight_comments_sent_at_once_by_one_guest_one_is_stored():
+    """The review stored 6 of 8: the flood check ran outside the lock."""
+    post = make_post()
+    statuses = _send_at_once(post, [f"Different words {n}." for n in range(8)])
+    assert sorted(statuses) == [302] + [429] * 7
+    assert Comment.objects.filter(post=post).count() == 1

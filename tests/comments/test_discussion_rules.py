@@ -340,3 +340,130 @@ def test_the_instructor_edits_the_discussion_settings(client, instructor):
     response = client.get(reverse("admin:comments_discussionsettings_changelist"), follow=True)
     assert response.status_code == 200
     assert "Thread depth" in response.content.decode()
+    rules = DiscussionSettings.load()
+    data = {
+        field.name: getattr(rules, field.name)
+        for field in DiscussionSettings._meta.concrete_fields
+        if field.editable and not field.primary_key
+    }
+    data = {name: value for name, value in data.items() if value is not False}
+    data.update(thread_depth=3, moderation_words="casino")
+    change = reverse("admin:comments_discussionsettings_change", args=[rules.pk])
+    assert client.post(change, data).status_code == 302
+    saved = DiscussionSettings.load()
+    assert (saved.thread_depth, saved.moderation_words) == (3, "casino")
+    assert saved.version == rules.version + 1
+
+
+class TestPace:
+    """Duplicates before floods, a ceiling per guest address, all under one lock."""
+
+    def test_a_double_click_is_a_duplicate_not_a_flood(self, client, post):
+        assert send(client, post).status_code == 302
+        response = send(client, post)
+        assert response.status_code == 409
+        assert "Duplicate comment detected" in response.content.decode()
+
+    def test_one_address_changing_its_email_meets_the_ceiling(self, client, post, settings):
+        settings.GUEST_COMMENTS_PER_ADDRESS = 3
+        for number in range(3):
+            response = send(client, post, email=f"maya{number}@example.edu", body=f"Try {number}")
+            assert response.status_code == 302
+        response = send(client, post, email="maya9@example.edu")
+        assert_refused(response, 429, "Too many comments have come from your network address")
+
+    def test_the_ceiling_counts_only_the_last_minutes(self, client, post, settings):
+        settings.GUEST_COMMENTS_PER_ADDRESS = 2
+        for number in range(2):
+            make_comment(
+                post,
+                author_email=f"old{number}@example.edu",
+                ip_address="127.0.0.1",
+                created=timezone.now() - timedelta(minutes=11),
+            )
+        assert send(client, post).status_code == 302
+
+    def test_members_and_instructors_are_exempt_from_the_ceiling(
+        self, client, post, settings, student
+    ):
+        settings.GUEST_COMMENTS_PER_ADDRESS = 1
+        send(client, post, email="guest@example.edu", body="A guest first.")
+        client.force_login(student)
+        response = client.post(post.get_absolute_url(), {"body": "Mine.", "issued": issue_stamp()})
+        assert response.status_code == 302
+
+    def test_default_ceiling_is_ten_in_ten_minutes(self, settings):
+        ceiling = settings.GUEST_COMMENTS_PER_ADDRESS, settings.GUEST_COMMENTS_PER_ADDRESS_MINUTES
+        assert ceiling == (10, 10)
+
+
+class TestClientAddress:
+    """The address the rules and the stored IP use, with and without trusted proxies."""
+
+    def posted_ip(self, post, settings, trusted, forwarded, remote="10.0.0.5"):
+        settings.TRUSTED_PROXIES = trusted
+        client = Client(REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+        email = f"x{Comment.objects.count()}@example.edu"
+        assert send(client, post, email=email).status_code == 302
+        return Comment.objects.latest("pk").ip_address
+
+    def test_the_header_is_never_trusted_by_default(self, post, settings):
+        assert self.posted_ip(post, settings, [], "203.0.113.9") == "10.0.0.5"
+
+    def test_behind_a_trusted_proxy_the_forwarded_client_counts(self, post, settings):
+        assert self.posted_ip(post, settings, ["10.0.0.0/8"], "203.0.113.9") == "203.0.113.9"
+
+    def test_a_spoofed_header_is_skipped_right_to_left(self, post, settings):
+        # the client wrote "1.1.1.1"; the proxy appended the address it saw
+        ip = self.posted_ip(post, settings, ["10.0.0.5"], "1.1.1.1, 203.0.113.9")
+        assert ip == "203.0.113.9"
+
+    def test_a_chain_of_trusted_proxies(self, post, settings):
+        ip = self.posted_ip(post, settings, ["10.0.0.0/8"], "1.1.1.1, 203.0.113.9, 10.1.2.3")
+        assert ip == "203.0.113.9"
+
+    def test_a_request_not_from_a_proxy_cannot_claim_an_address(self, post, settings):
+        ip = self.posted_ip(post, settings, ["10.0.0.1"], "203.0.113.9", remote="198.51.100.7")
+        assert ip == "198.51.100.7"
+
+
+class TestParentGone:
+    def test_a_parent_deleted_while_the_reply_is_saved_is_a_409_with_the_text_kept(
+        self, client, post, monkeypatch
+    ):
+        """The request that reached ParentGone: the reply's parent is found under its lock,
+        and Comment.save looks for it again (a deeper parent, a repair, a delete)."""
+        parent = make_comment(post)
+        from comments.models import CommentManager
+
+        real = CommentManager.lock_thread
+        calls = []
+
+        def vanishing(self, pk):
+            calls.append(pk)
+            return real(self, pk) if len(calls) == 1 else None
+
+        monkeypatch.setattr(CommentManager, "lock_thread", vanishing)
+        response = send(client, post, parent=str(parent.pk))
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "could not be found" in html
+        assert TYPED in html
+        assert not Comment.objects.filter(body=TYPED).exists()
+
+
+def test_the_personal_data_export_costs_the_same_queries_for_many_comments(
+    post, instructor, django_assert_num_queries
+):
+    from comments import personal_data
+
+    def export_queries(count):
+        for _ in range(count):
+            make_comment(post, author_email="many@example.edu")
+        with django_assert_num_queries(3):  # the settings, the comments, their threads
+            exported = personal_data.export("many@example.edu")
+        return exported
+
+    assert len(export_queries(2)["comments"]) == 2
+    DiscussionSettings.load()  # read afresh in each call (tests keep settings 0 seconds)
+    assert len(export_queries(20)["comments"]) == 22

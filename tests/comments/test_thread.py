@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment, DiscussionSettings
@@ -97,7 +99,10 @@ def test_removed_comments_without_visible_replies_vanish(post):
 def test_comments_by_the_post_author_are_marked(post):
     make_comment(post, user=post.author, author_name="Anderson")
     _, html = rendered(post)
-    assert '<b class="fn">Anderson</b> <span class="author-badge">Post author</span>' in html
+    assert (
+        '<b class="fn">Anderson</b> <span class="comment-badge author-badge">Post author</span>'
+        in html
+    )
 
 
 @pytest.mark.parametrize(
@@ -128,9 +133,10 @@ def test_the_post_page_query_count_does_not_grow_with_the_discussion(
     made = bulk_thread(post, count)
     threads = sum(1 for comment in made if comment.parent_id is None)
     url = reverse("posts:detail", kwargs={"slug": post.slug})
-    # the settings, the post's versions (for the page cache), the post, its Works Cited,
-    # the page's thread ids, its comments, and the approved count for the heading
-    with django_assert_num_queries(7):
+    # the post's versions (for the page cache), the post (with the site's version), the
+    # settings, its Works Cited, the page's thread ids, its comments, the approved count
+    # for the heading, and who the instructors are (for their mark)
+    with django_assert_num_queries(8):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -144,7 +150,7 @@ def test_without_pages_the_whole_discussion_shows(client, post, django_assert_nu
     rules.paginate = False
     rules.save()
     bulk_thread(post, 300)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = client.get(post.get_absolute_url()).content.decode()
     assert html.count('class="comment depth-') == 300
 
@@ -174,12 +180,22 @@ def start_tags(html):
     return tags
 
 
-def test_missing_fragments_are_made_when_first_shown(post):
+@pytest.mark.parametrize(
+    "stored",
+    ["", '<article id="div-comment-\x01" class="comment-body"><footer>old format</footer>'],
+    ids=["missing", "older format"],
+)
+def test_a_comment_without_a_current_fragment_shows_and_nothing_is_written(
+    post, stored, django_assert_num_queries
+):
     comment = make_comment(post, body="Saved before fragments existed")
-    Comment.objects.filter(pk=comment.pk).update(fragment_html="")
-    _, html = rendered(post)
+    Comment.objects.filter(pk=comment.pk).update(fragment_html=stored)
+    with CaptureQueriesContext(connection) as queries:
+        _, html = rendered(post)
     assert "Saved before fragments existed" in html
-    assert Comment.objects.get(pk=comment.pk).fragment_html
+    assert "old format" not in html
+    assert all(query["sql"].lstrip().upper().startswith("SELECT") for query in queries)
+    assert Comment.objects.get(pk=comment.pk).fragment_html == stored
 
 
 def test_a_long_discussion_streams_the_same_page(client, post, settings):
