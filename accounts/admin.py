@@ -38,7 +38,10 @@ class StudentChangeForm(UserChangeForm):
     )
 
     class Meta(UserChangeForm.Meta):
-        fields = ["username", "password", "first_name", "last_name", "email", "is_active"]
+        model = User
+        fields = [
+            "username", "password", "first_name", "last_name", "display_name", "email", "is_active",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,11 +67,19 @@ class CourseUserAdmin(UserAdmin):
     set passwords (students reset their own by email).
     """
 
-    list_display = ["username", "email", "first_name", "last_name", "is_staff", "last_login"]
+    list_display = [
+        "username", "display_name", "email", "first_name", "last_name", "is_staff", "last_login",
+    ]  # fmt: skip
     list_filter = ["groups", "is_staff", "is_active"]
+    search_fields = ["username", "display_name", "first_name", "last_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Names", {"fields": ("first_name", "last_name", "display_name", "email")}),
+        *UserAdmin.fieldsets[2:],
+    )
     student_fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Names", {"fields": ("first_name", "last_name", "display_name", "email")}),
         ("In the course", {"fields": ("is_active", "student")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
