@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+import secrets
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models, router, transaction
 from django.db.models.functions import Lower
@@ -80,3 +84,36 @@ class User(AbstractUser):
             SiteVersion.raise_version(using)
 
     save.alters_data = True
+
+
+class FeedToken(models.Model):
+    """A member's secret feed address: feed readers cannot log in, so the token stands
+    for the member, and their feeds hold what they may read. Revoking it (a new token)
+    stops every reader that has the old address."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="feed_token")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Feed address of {self.user}"
+
+    @classmethod
+    def for_user(cls, user: User) -> FeedToken:
+        token, _ = cls.objects.get_or_create(user=user, defaults={"token": _new_token()})
+        return token
+
+    @classmethod
+    def reader(cls, token: str) -> User | None:
+        """The active member a feed token stands for, or None."""
+        found = cls.objects.select_related("user").filter(token=token).first()
+        return found.user if found is not None and found.user.is_active else None
+
+    def revoke(self) -> None:
+        """Replace the token: the old feed addresses stop working at once."""
+        self.token = _new_token()
+        self.save(update_fields=["token", "created"])
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from accounts import people
 from comments import fragments, moderation
 from comments import thread as renderer
 from comments.forms import CommentForm, find_reply_target
@@ -81,6 +82,12 @@ def context(
 ) -> dict:
     """Everything the discussion part of the post template needs."""
     reply_to, reply_notice = _reply_target(request, post, form)
+    reply_to_name = ""
+    if reply_to is not None:
+        name = reply_to.user.display_name if reply_to.user_id else reply_to.author_name
+        reply_to_name = people.shown_name(
+            name, reply_to.anonymous, people.sees_identities(request.user)
+        )
     if form.is_bound and "parent" in form.errors:
         form.data = form.data.copy()
         form.data["parent"] = ""  # resending makes a new comment, not a reply to nowhere
@@ -104,6 +111,7 @@ def context(
         ],
         "form": form,
         "reply_to": reply_to,
+        "reply_to_name": reply_to_name,
         "notice": notice or reply_notice,
         "closed_reason": closed_reason,
         "members_only": members_only,
@@ -134,14 +142,15 @@ def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) 
     with their own held or still editable comments get a page rendered for them alone.
     """
     requested = request.GET.get("cpage")
-    key = cache_key(post, rules, as_page_number(requested))
+    identities = people.sees_identities(request.user)
+    key = cache_key(post, rules, as_page_number(requested), identities=identities)
     editable = changeable_pks(post, request.user, own, rules)
     shared = not own and not editable
     use_cache = settings.DISCUSSION_CACHE_SECONDS > 0
     if use_cache and shared and (cached := cache.get(key)) is not None:
         return cached
     plan = PagePlan.for_post(post, own, rules, requested)
-    marks = Marks.for_post(post)
+    marks = Marks.for_post(post, identities=identities)
     if plan.approved_count > settings.STREAM_COMMENTS_ABOVE:
         chunks = stream_thread(
             post, own, plan, deepest_level=rules.deepest_level, editable=editable, marks=marks
@@ -181,16 +190,17 @@ def changeable_pks(post, user, own: frozenset[int], rules: DiscussionSettings) -
     return frozenset(recent.values_list("pk", flat=True))
 
 
-def cache_key(post, rules: DiscussionSettings, page: int | None) -> str:
-    """The discussion page's cache key: versions that every relevant write raises."""
+def cache_key(post, rules: DiscussionSettings, page: int | None, *, identities: bool) -> str:
+    """The discussion page's cache key: versions that every relevant write raises, and
+    whether the reader sees who wrote anonymous comments (instructors do)."""
     return (
         f"discussion:{post.pk}:{post.discussion_version}:{post.updated_at.timestamp()}:"
-        f"{site_version_of(post)}:{rules.version}:{renderer_version()}:{page}"
+        f"{site_version_of(post)}:{rules.version}:{renderer_version()}:{page}:{identities:d}"
     )
 
 
 def site_version_of(post) -> int:
-    """The site's version as read with the post (Post.objects.with_site_version), or now."""
+    """The site's version as read with the post (Post.objects.with_page_state), or now."""
     version = getattr(post, "site_version", None)
     if version is None:
         version = post.site_version = SiteVersion.current()

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import copy
-import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
@@ -21,7 +19,7 @@ from comments import tree
 from comments.fragments import comment_fragment, fragment_parts
 from coursblog.html import render_comment_html
 from coursblog.text import PlainTextAreaField, PlainTextField
-from course.models import SiteVersion
+from course.models import SettingsRecord
 
 # What a comment's stored fragment (fragment_html) is made from.
 FRAGMENT_FIELDS = {"body", "body_html", "author_name", "author_url", "user", "by_member"}
@@ -32,7 +30,7 @@ URL_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 65525
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(SettingsRecord):
     """The course's discussion rules, as WordPress's Settings > Discussion: one record."""
 
     class WhoCanComment(models.TextChoices):
@@ -115,41 +113,12 @@ class DiscussionSettings(models.Model):
     def __str__(self) -> str:
         return "Discussion settings"
 
-    def save(self, *args, **kwargs) -> None:
-        """Every save raises ``version`` (whatever changed) and the site's version."""
-        self.pk = 1
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            stored = type(self).objects.using(using).filter(pk=1).values_list("version", flat=True)
-            self.version = (stored.first() or 0) + 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-            super().save(*args, **kwargs)
-            SiteVersion.raise_version(using)
-        _recently_loaded.clear()
-
-    @classmethod
-    def load(cls, site_version: int | None = None) -> DiscussionSettings:
-        """The settings record.
-
-        Given the site's version as just read (the post page reads it with the post),
-        the record is read again whenever that version has moved since, so the page
-        and its cache key always agree with the rules. Without it, each process
-        reuses what it read for DISCUSSION_SETTINGS_SECONDS.
-        """
-        loaded = _recently_loaded.get("record")
-        if loaded is not None:
-            loaded_at, loaded_version, record = loaded
-            fresh = (
-                loaded_version == site_version
-                if site_version is not None
-                else time.monotonic() - loaded_at < settings.DISCUSSION_SETTINGS_SECONDS
-            )
-            if fresh:
-                return copy.copy(record)
-        record, _ = cls.objects.get_or_create(pk=1)
-        _recently_loaded["record"] = (time.monotonic(), site_version, record)
-        return copy.copy(record)
+    def before_save(self, using: str, save_kwargs: dict) -> None:
+        """Every save raises ``version``, whatever changed (cached discussions use it)."""
+        stored = type(self).objects.using(using).filter(pk=1).values_list("version", flat=True)
+        self.version = (stored.first() or 0) + 1
+        if save_kwargs.get("update_fields") is not None:
+            save_kwargs["update_fields"] = {*save_kwargs["update_fields"], "version"}
 
     def default_page_number(self, page_count: int) -> int:
         """The page a post's bare address shows, out of ``page_count``."""
@@ -175,9 +144,6 @@ class DiscussionSettings(models.Model):
         return self.thread_depth - 1
 
 
-_recently_loaded: dict[str, tuple[float, int | None, DiscussionSettings]] = {}
-
-
 class ThreadRow(NamedTuple):
     """One comment as the thread renderer needs it (see CommentQuerySet.thread_rows)."""
 
@@ -186,7 +152,9 @@ class ThreadRow(NamedTuple):
     level: int
     status: str
     user_id: int | None
-    author_name: str
+    author_name: str  # as the comment records it (a guest's; a member's then)
+    member_name: str | None  # the member's display name now
+    anonymous: bool
     created: datetime
     fragment_html: str
 
@@ -245,7 +213,10 @@ class CommentQuerySet(TreeQuerySet):
         if tree_ids is not None:
             rows = rows.filter(tree_id__in=tree_ids)
         order = ("-tree_id" if newest_first else "tree_id", "lft")
-        return rows.order_by(*order).values_list(*ThreadRow._fields)
+        fields = [
+            "user__display_name" if name == "member_name" else name for name in ThreadRow._fields
+        ]
+        return rows.order_by(*order).values_list(*fields)
 
     def _with_fragments(self, rows: list[ThreadRow]) -> list[ThreadRow]:
         """Rows whose stored fragment is missing or of an older format get one made in
@@ -466,6 +437,11 @@ class Comment(MPTTModel):
     )
     notify_replies = models.BooleanField(
         "email me replies", default=False, help_text="The commenter asked to hear of replies."
+    )
+    anonymous = models.BooleanField(
+        "anonymous to classmates",
+        default=False,
+        help_text="Everyone but the instructors sees “Anonymous classmate”.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     previous_status = models.CharField(

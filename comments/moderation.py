@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.roles import is_instructor
 from comments.models import Comment, DiscussionSettings
+from course import term
 
 # The reader's own comments, so a held comment shows to its author (same session).
 OWN_COMMENTS_SESSION_KEY = "comments:own"
@@ -68,7 +69,7 @@ def comments_closed_reason(post, rules: DiscussionSettings) -> str:
 def check_can_comment(post, user, rules: DiscussionSettings | None = None) -> None:
     """Raise CommentingClosed (or MembersOnly) unless ``user`` may comment on ``post``."""
     rules = rules or DiscussionSettings.load()
-    if reason := comments_closed_reason(post, rules):
+    if reason := comments_closed_reason(post, rules) or term.locked_reason(user):
         raise CommentingClosed(reason)
     if rules.who_can_comment == rules.WhoCanComment.MEMBERS and not user.is_authenticated:
         raise MembersOnly("Only course members can comment here. Log in to join the discussion.")
@@ -237,6 +238,8 @@ def can_change_own_comment(comment: Comment, user, session: SessionBase, rules) 
     """A commenter edits or deletes their comment within the edit window: a member by
     account, a guest by the session that posted it."""
     if timezone.now() - comment.created > timedelta(minutes=rules.edit_window_minutes):
+        return False
+    if term.locked_reason(user):
         return False
     if comment.status in (Comment.Status.SPAM, Comment.Status.TRASH):
         return False

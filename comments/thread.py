@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
+from accounts.people import shown_name
 from accounts.roles import instructors_q
 from comments.fragments import fragment_parts
 from comments.models import Comment, DiscussionSettings, ThreadRow, page_url
@@ -130,21 +131,32 @@ class Thread:
 @dataclasses.dataclass(frozen=True)
 class Marks:
     """What the page says about each comment's author beyond the comment itself: who
-    wrote the post, and who the instructors are (read when the page is assembled)."""
+    wrote the post, who the instructors are (read when the page is assembled), and
+    whether this reader sees who wrote anonymous comments (only instructors do)."""
 
     post_author_id: int | None = None
     instructor_ids: frozenset[int] = frozenset()
+    identities: bool = False
 
     @classmethod
-    def for_post(cls, post) -> Marks:
+    def for_post(cls, post, *, identities: bool = False) -> Marks:
         """The marks for ``post``'s discussion (one query)."""
         instructors = User.objects.filter(instructors_q()).values_list("pk", flat=True)
-        return cls(post.author_id, frozenset(instructors))
+        return cls(post.author_id, frozenset(instructors), identities)
 
-    def of(self, user_id: int | None) -> tuple[str, str]:
-        """The ``<li>`` classes and the marks after the name, for a comment by ``user_id``."""
+    def of(self, row: ThreadRow) -> tuple[str, str]:
+        """The ``<li>`` classes and the marks after the name, for a comment."""
+        if row.anonymous:
+            if not self.identities:
+                return " comment-anonymous", ""  # a mark would tell who wrote it
+            anonymous = (
+                ' <span class="comment-badge anonymous-badge">anonymous to classmates</span>'
+            )
+        else:
+            anonymous = ""
+        user_id = row.user_id
         if user_id is None:
-            return "", ""
+            return "", anonymous
         classes, marks = "", ""
         if user_id == self.post_author_id:
             classes += " bypostauthor"
@@ -152,7 +164,12 @@ class Marks:
         if user_id in self.instructor_ids:
             classes += " byinstructor"
             marks += ' <span class="comment-badge instructor-badge">Instructor</span>'
-        return classes, marks
+        return classes, marks + anonymous
+
+    def name(self, row: ThreadRow) -> str:
+        """The author's name as this reader sees it (accounts/people.py)."""
+        name = row.member_name if row.member_name else row.author_name
+        return shown_name(name, row.anonymous, self.identities)
 
 
 def stream_thread(
@@ -287,7 +304,8 @@ def _comment_html(entry: Entry, links: _Links) -> str:
             f'<div id="div-comment-{pk}" class="comment-body">'
             '<p class="comment-removed-note">This comment was removed.</p></div>'
         )
-    mark_classes, marks = links.marks.of(row.user_id)
+    mark_classes, marks = links.marks.of(row)
+    shown = links.marks.name(row)
     classes = f"comment depth-{depth}{mark_classes}"
     note = ""
     actions = []
@@ -295,9 +313,9 @@ def _comment_html(entry: Entry, links: _Links) -> str:
         classes += " comment-held"
         note = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
     elif row.level < links.deepest_level:
-        name = links.names.get(row.author_name)
+        name = links.names.get(shown)
         if name is None:
-            name = links.names[row.author_name] = escape(row.author_name)
+            name = links.names[shown] = escape(shown)
         actions.append(
             f'<a rel="nofollow" class="comment-reply-link"'
             f' href="{links.reply_prefix}replytocom={pk}#respond" data-commentid="{pk}"'
@@ -311,6 +329,8 @@ def _comment_html(entry: Entry, links: _Links) -> str:
         )
     reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
     author, content = fragment_parts(row.fragment_html) or ("", "")
+    if row.user_id is not None or row.anonymous:  # a member's name is theirs now
+        author = links.names.get(shown) or links.names.setdefault(shown, escape(shown))
     return (
         f'<li id="comment-{pk}" class="{classes}">'
         f'<article id="div-comment-{pk}" class="comment-body">'

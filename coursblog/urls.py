@@ -1,12 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from coursblog.views import healthz
+from posts.sitemaps import PublicPostsSitemap
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"posts": PublicPostsSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("accounts/", include("allauth.urls")),
     path("images/", include("images.urls")),
     path("comments/", include("comments.urls")),

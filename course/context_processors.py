@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts import roles
+from course import term
 from course.models import CourseSettings
 
 
@@ -9,12 +10,15 @@ def course(request: HttpRequest) -> dict:
     """``course`` (the settings record), ``signup_open`` and the reader's ``role`` for
     every template, each read only if the template asks."""
 
+    loaded = SimpleLazyObject(CourseSettings.load)
+
     def settings() -> CourseSettings:
-        return CourseSettings.load()
+        return loaded
 
     return {
         "course": settings,
         "signup_open": lambda: bool(settings().join_code),
+        "course_ended_notice": lambda: term.ended_notice(settings()),
         "role": SimpleLazyObject(lambda: _RoleFlags(roles.role_of(request.user))),
     }
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.decorators import instructor_required, writer_required
 from accounts.roles import can_write_posts
+from course import term
 from posts import publishing
 from posts.forms import PostForm, SourceFormSet, initial_sources, save_sources
 from posts.models import Post
@@ -36,13 +37,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editor(request: HttpRequest, post: Post) -> HttpResponse:
+    locked = term.locked_reason(request.user)
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES, instance=post, user=request.user)
         sources = SourceFormSet(request.POST, prefix="sources")
-        if form.is_valid() and sources.is_valid():
+        if locked:  # refused, but the page keeps what was typed
+            messages.error(request, f"Your post was not saved. {locked}")
+            status = 403
+        elif form.is_valid() and sources.is_valid():
             return _save(request, form, sources)
-        messages.error(request, "Your post was not saved yet: see the notes below.")
-        status = 400
+        else:
+            messages.error(request, "Your post was not saved yet: see the notes below.")
+            status = 400
     else:
         initial = {}
         if request.GET.get("restore") == "autosave" and post.autosave:
@@ -58,6 +64,7 @@ def _editor(request: HttpRequest, post: Post) -> HttpResponse:
         "sources": sources,
         "needs_review": publishing.needs_review(request.user),
         "has_newer_autosave": bool(post.autosave) and request.GET.get("restore") != "autosave",
+        "locked": locked,
     }
     return render(request, "posts/editor.html", context, status=status)
 
@@ -99,6 +106,8 @@ def _save(request: HttpRequest, form: PostForm, sources) -> HttpResponse:
 @require_POST
 def autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
     """Save a few seconds of typing; the first autosave of a new post creates its draft."""
+    if locked := term.locked_reason(request.user):
+        return JsonResponse({"error": locked}, status=403)
     title = request.POST.get("title", "").strip()[:200]
     body = request.POST.get("body", "")
     excerpt = request.POST.get("excerpt", "")

@@ -15,10 +15,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
 
+from accounts import people
 from accounts.roles import is_instructor
 from coursblog.html import SanitizedHTMLField, plain_text
 from coursblog.text import PlainTextAreaField, PlainTextField
-from course.models import SiteVersion
+from course import visibility
+from course.models import Audience, CourseSettings, SiteVersion
 from posts import mla
 
 
@@ -28,7 +30,7 @@ class PageState(NamedTuple):
     pk: int
     discussion_version: int
     updated_at: datetime
-    is_published: bool
+    is_public: bool  # published, and readable by anyone (course/visibility.py)
     site_version: int
 
 
@@ -46,13 +48,34 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user) -> PostQuerySet:
-        """Published posts, plus unpublished ones their author or an instructor may preview."""
-        if is_instructor(user):
+        """What ``user`` may read (course/visibility.py): published posts whose audience
+        their role reaches, their own posts (drafts too), and everything for instructors."""
+        readable = visibility.readable_filter(user)
+        if readable is None:
             return self.all()
         published = Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
         if user.is_authenticated:
-            return self.filter(published | Q(author=user))
-        return self.filter(published)
+            return self.filter((published & readable) | Q(author=user))
+        return self.filter(published & readable)
+
+    def listed_for(self, user) -> PostQuerySet:
+        """What listings show ``user``: published posts they may read, newest first
+        (their own drafts are in "Your posts", not on the home page)."""
+        return self.visible_to(user).published().order_by("-published_at", "-pk")
+
+    def signed_for(self, user) -> PostQuerySet:
+        """Posts whose author ``user`` may know: all but those anonymous to classmates,
+        unless ``user`` is an instructor or wrote them (accounts/people.py)."""
+        if people.sees_identities(user):
+            return self
+        signed = Q(anonymous=False)
+        if user.is_authenticated:
+            signed |= Q(author=user)
+        return self.filter(signed)
+
+    def public(self) -> PostQuerySet:
+        """Published posts anyone may read: for feeds, sitemaps, the public archive."""
+        return self.published().filter(visibility.public_filter())
 
     def editable_by(self, user) -> PostQuerySet:
         if is_instructor(user):
@@ -72,29 +95,36 @@ class PostQuerySet(models.QuerySet):
         """
         quote = connections[self.db].ops.quote_name
         table, versions = quote(Post._meta.db_table), quote(SiteVersion._meta.db_table)
+        course = quote(CourseSettings._meta.db_table)
         with connections[self.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT id, discussion_version, updated_at, status, published_at, "  # noqa: S608
-                f"(SELECT value FROM {versions} WHERE id = 1) FROM {table} WHERE slug = %s",
+                f"visibility, (SELECT value FROM {versions} WHERE id = 1), "
+                f"(SELECT visibility FROM {course} WHERE id = 1) FROM {table} WHERE slug = %s",
                 [slug],
             )
             row = cursor.fetchone()
         if row is None:
             return None
-        pk, version, updated_at, status, published_at, site_version = row
+        pk, version, updated_at, status, published_at, audience, site_version, course = row
         updated_at, published_at = _as_datetime(updated_at), _as_datetime(published_at)
-        published = (
+        public = (
             status == Post.Status.PUBLISHED
             and published_at is not None
             and published_at <= timezone.now()
+            and audience == visibility.POST_FOLLOWS_COURSE
+            and course in (Audience.PUBLIC, None)  # no record yet: the default, public
         )
-        return PageState(pk, version, updated_at, published, site_version or 0)
+        return PageState(pk, version, updated_at, public, site_version or 0)
 
-    def with_site_version(self) -> PostQuerySet:
-        """Annotate ``site_version`` (course.models.SiteVersion) in the same query, so a
-        page and its cache key agree on it."""
-        current = SiteVersion.objects.filter(pk=1).values("value")
-        return self.annotate(site_version=Subquery(current))
+    def with_page_state(self) -> PostQuerySet:
+        """Annotate ``site_version`` (course.models.SiteVersion) and the course's
+        ``course_audience`` in the same query, so a page, its cache key and its
+        privacy agree on them."""
+        return self.annotate(
+            site_version=Subquery(SiteVersion.objects.filter(pk=1).values("value")),
+            course_audience=Subquery(CourseSettings.objects.filter(pk=1).values("visibility")),
+        )
 
     def discussion_changed(self) -> int:
         """Mark these posts' discussions as changed, so no cached copy is served again.
@@ -152,6 +182,23 @@ class Post(models.Model):
         null=True, blank=True, help_text="Set when the post is first published."
     )
     comments_open = models.BooleanField(default=True)
+    visibility = models.CharField(
+        "who can read it",
+        max_length=10,
+        choices=[
+            ("course", "Everyone who can read the course blog"),
+            (Audience.CLASS, "Class only: the course's students and instructors"),
+        ],
+        default="course",
+        help_text="A post is never wider than the course: on a class-only course every "
+        "post is class only.",
+    )
+    anonymous = models.BooleanField(
+        "anonymous to classmates",
+        default=False,
+        help_text="Everyone but the instructors sees “Anonymous classmate” as its author "
+        "(when the course allows it).",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_note = PlainTextAreaField(
         blank=True, help_text="The instructor's note when a post is sent back to its author."

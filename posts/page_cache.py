@@ -29,6 +29,7 @@ from django.middleware.csrf import get_token
 
 from comments import moderation
 from comments.discussion import DETAILS_COOKIE, renderer_version, site_version_of
+from course import visibility
 from posts.models import PageState, Post
 
 SHAREABLE_PARAMETERS = {"cpage"}
@@ -68,7 +69,7 @@ def cached(request: HttpRequest, slug: str) -> HttpResponse | None:
     if not may_share(request):
         return None
     state = Post.objects.page_state(slug)
-    if state is None or not state.is_published or not shareable(request, state.pk):
+    if state is None or not state.is_public or not shareable(request, state.pk):
         return None
     pieces = _pages.get(cache_key(request, state))
     if pieces is None:
@@ -91,7 +92,7 @@ def render_and_keep(
     token = get_token(request)
     response = render(token)
     if (
-        not post.is_published
+        not visibility.is_public(post)
         or not shareable(request, post.pk)
         or response.status_code != 200
         or response.streaming

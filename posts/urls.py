@@ -6,9 +6,15 @@ app_name = "posts"
 urlpatterns = [
     path("", views.post_list, name="list"),
     path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("feed/private/<str:token>/", feeds.LatestPostsFeed(), name="private_feed"),
     path("posts/<slug:slug>/", views.post_detail, name="detail"),
     path("posts/<slug:slug>/comments/feed/", feeds.PostCommentsFeed(), name="comments_feed"),
-    path("authors/<str:username>/", views.author_posts, name="author"),
+    path(
+        "posts/<slug:slug>/comments/feed/private/<str:token>/",
+        feeds.PostCommentsFeed(),
+        name="private_comments_feed",
+    ),
+    path("authors/<int:pk>/", views.author_posts, name="author"),
     path("sources/search/", views.source_search, name="source_search"),
     path("sources/<int:pk>/", views.source_detail, name="source"),
     path("write/", editor.write, name="write"),

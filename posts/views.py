@@ -3,9 +3,10 @@ from __future__ import annotations
 import itertools
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,6 +16,8 @@ from comments import discussion, moderation
 from comments.forms import CommentForm
 from comments.models import DiscussionSettings
 from coursblog.html import plain_text
+from course import visibility
+from course.privacy import mark_private, mark_private_unless_public
 from posts import page_cache
 from posts.forms import SOURCE_FIELDS
 from posts.models import Post, Source
@@ -25,13 +28,15 @@ THREAD_MARK = "\x00thread\x00"
 
 @require_safe
 def post_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated and not visibility.course_is_public():
+        return redirect_to_login(request.get_full_path())  # a class blog: log in first
     posts = (
-        Post.objects.published()
+        Post.objects.listed_for(request.user)
         .select_related("author", "featured_image")
         .with_comment_counts()
-        .order_by("-published_at", "-pk")  # Meta.ordering does not apply to GROUP BY queries
     )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    mark_private_unless_public(request)
     return render(request, "posts/post_list.html", {"page": page, "posts": page.object_list})
 
 
@@ -42,10 +47,12 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     posts = (
         Post.objects.visible_to(request.user)
         .select_related("author", "featured_image")
-        .with_site_version()
+        .with_page_state()
     )
     post = get_object_or_404(posts, slug=slug)
     rules = DiscussionSettings.load(post.site_version)
+    if not visibility.is_public(post):
+        mark_private(request)
     if request.method != "POST":
         return page_cache.render_and_keep(
             request,
@@ -103,24 +110,38 @@ def render_post_page(
 
 
 @require_safe
-def author_posts(request: HttpRequest, username: str) -> HttpResponse:
-    author = get_object_or_404(User, username=username, is_active=True)
+def author_posts(request: HttpRequest, pk: int) -> HttpResponse:
+    """An author's posts the reader may read and see as theirs; an author with none
+    does not exist for this reader (there is no public list of members)."""
+    author = get_object_or_404(User, pk=pk, is_active=True)
     posts = (
-        Post.objects.published()
+        Post.objects.listed_for(request.user)
+        .signed_for(request.user)
         .filter(author=author)
         .select_related("author", "featured_image")
         .with_comment_counts()
-        .order_by("-published_at", "-pk")
     )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    if not page.object_list:
+        raise Http404("No such author.")
+    mark_private_unless_public(request)
     context = {"author": author, "page": page, "posts": page.object_list}
     return render(request, "posts/author.html", context)
 
 
 @require_safe
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A source and the posts citing it that the reader may read; a source cited by
+    none of those does not exist for this reader."""
     source = get_object_or_404(Source, pk=pk)
-    posts = Post.objects.published().filter(citations__source=source).select_related("author")
+    posts = list(
+        Post.objects.listed_for(request.user)
+        .filter(citations__source=source)
+        .select_related("author")
+    )
+    if not posts:
+        raise Http404("No such source.")
+    mark_private_unless_public(request)
     return render(request, "posts/source_detail.html", {"source": source, "posts": posts})
 
 
@@ -132,6 +153,10 @@ def source_search(request: HttpRequest) -> JsonResponse:
     if len(query) < 2:
         return JsonResponse({"results": []})
     matches = Source.objects.filter(Q(title__icontains=query) | Q(authors__icontains=query))
+    # the course's sources, but none known only from posts the reader may not read
+    readable = Post.objects.visible_to(request.user)
+    matches = matches.filter(Q(citations__isnull=True) | Q(citations__post__in=readable))
+    matches = matches.distinct()
     results = [
         {
             "id": source.pk,

@@ -13,11 +13,11 @@ def _empty_cache():
     """Each test starts with an empty cache (ids can repeat between tests)."""
     from django.core.cache import cache
 
-    from comments.models import _recently_loaded
+    from course.models import SettingsRecord
     from posts.page_cache import _pages
 
     cache.clear()
-    _recently_loaded.clear()
+    SettingsRecord.forget_loaded()
     _pages.clear()
 
 

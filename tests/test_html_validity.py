@@ -114,7 +114,9 @@ def rendered_pages() -> dict[str, str]:
         "signup-closed": guest.get(reverse("account_signup")),
         "password-reset": guest.get(reverse("account_reset_password")),
         "not-found": guest.get("/posts/no-such-post/"),
-        "author": guest.get(reverse("posts:author", kwargs={"username": "anderson"})),
+        "author": guest.get(
+            reverse("posts:author", kwargs={"pk": User.objects.get(username="anderson").pk})
+        ),
         "source": guest.get(reverse("posts:source", kwargs={"pk": post.sources.first().pk})),
         "editor-new": writer.get(reverse("posts:write")),
         "editor-existing": writer.get(reverse("posts:edit", kwargs={"pk": post.pk})),

@@ -97,6 +97,8 @@ def test_removed_comments_without_visible_replies_vanish(post):
 
 
 def test_comments_by_the_post_author_are_marked(post):
+    post.author.display_name = "Anderson"
+    post.author.save()
     make_comment(post, user=post.author, author_name="Anderson")
     _, html = rendered(post)
     assert (
@@ -134,9 +136,10 @@ def test_the_post_page_query_count_does_not_grow_with_the_discussion(
     threads = sum(1 for comment in made if comment.parent_id is None)
     url = reverse("posts:detail", kwargs={"slug": post.slug})
     # the post's versions (for the page cache), the post (with the site's version), the
-    # settings, its Works Cited, the page's thread ids, its comments, the approved count
-    # for the heading, and who the instructors are (for their mark)
-    with django_assert_num_queries(8):
+    # discussion settings, the course settings (has the course ended?), its Works Cited,
+    # the page's thread ids, its comments, the approved count for the heading, and who
+    # the instructors are (for their mark)
+    with django_assert_num_queries(9):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -150,7 +153,7 @@ def test_without_pages_the_whole_discussion_shows(client, post, django_assert_nu
     rules.paginate = False
     rules.save()
     bulk_thread(post, 300)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = client.get(post.get_absolute_url()).content.decode()
     assert html.count('class="comment depth-') == 300
 

@@ -373,12 +373,12 @@ def test_an_author_page_lists_published_posts(client):
     author = make_user("anderson", first_name="Anderson")
     make_post(author=author, title="Published essay")
     make_post(author=author, title="Draft essay", status=Post.Status.DRAFT, published_at=None)
-    html = client.get(reverse("posts:author", kwargs={"username": "anderson"})).content.decode()
+    html = client.get(reverse("posts:author", kwargs={"pk": author.pk})).content.decode()
     assert "Posts by Anderson" in html
     assert "Published essay" in html
     assert "Draft essay" not in html
     assert (
-        f'href="{reverse("posts:author", kwargs={"username": "anderson"})}"'
+        f'href="{reverse("posts:author", kwargs={"pk": author.pk})}"'
         in client.get("/").content.decode()
     )
 
