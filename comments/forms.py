@@ -21,6 +21,7 @@ from comments.models import (
 )
 from coursblog.html import plain_text, render_comment_html, web_address
 from coursblog.text import CONTROL_CHARACTERS, LINE_BREAKS
+from course import anonymity
 
 # Invisible format characters that can disguise a name or a web address: bidi
 # overrides and isolates, zero-width spaces, word joiners, the byte-order mark.
@@ -165,6 +166,9 @@ class CommentForm(_TypedTextForm):
     )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     notify_replies = forms.BooleanField(label="Notify me of replies by email", required=False)
+    anonymous = forms.BooleanField(
+        label="Anonymous to classmates (your instructors still see your name)", required=False
+    )
     save_details = forms.BooleanField(
         label="Save my name, email and website in this browser for the next time I comment.",
         required=False,
@@ -198,6 +202,8 @@ class CommentForm(_TypedTextForm):
         if user.is_authenticated:
             for field_name in ("name", "email", "url", "save_details"):
                 del self.fields[field_name]
+        if not anonymity.may_comment_anonymously(user):
+            del self.fields["anonymous"]
 
     def clean_name(self) -> str:
         return self._refuse_control_characters("name", self.cleaned_data["name"])
@@ -277,6 +283,7 @@ class CommentForm(_TypedTextForm):
             parent=moderation.reply_parent(parent, self.rules),
             body=data["body"],
             notify_replies=data.get("notify_replies", False),
+            anonymous=data.get("anonymous", False),
             ip_address=self.ip_address,
             user_agent=self.user_agent,
         )

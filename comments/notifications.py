@@ -17,16 +17,19 @@ import logging
 from datetime import UTC
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts import people
 from accounts.models import User
 from accounts.roles import instructors_q
 from comments.models import Comment, DiscussionSettings
 from coursblog.html import plain_text
 from coursblog.text import single_line
+from course import visibility
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +101,14 @@ def _excerpt(comment: Comment) -> str:
     return text if len(text) <= 600 else text[:600].rsplit(" ", 1)[0] + " …"
 
 
-def _context(comment: Comment, **extra) -> dict:
+def _context(comment: Comment, *, reader, **extra) -> dict:
+    """What an email about ``comment`` says to ``reader`` (a member, or None for a
+    guest): the author's name as that reader may see it (accounts/people.py)."""
+    name = comment.user.display_name if comment.user_id else comment.author_name
+    identities = reader is not None and people.sees_identities(reader)
     return {
         "comment": comment,
+        "author_name": people.shown_name(name, comment.anonymous, identities),
         "post": comment.post,
         "excerpt": _excerpt(comment),
         "comment_url": absolute(comment.get_absolute_url()),
@@ -119,7 +127,8 @@ def _for_post_author(comment: Comment) -> list[EmailMessage]:
     author = comment.post.author
     if not author.email or comment.user_id == author.pk:
         return []
-    return [_message("new_comment", _context(comment, recipient=author), [author.email])]
+    context = _context(comment, reader=author, recipient=author)
+    return [_message("new_comment", context, [author.email])]
 
 
 def _for_subscribers(comment: Comment) -> list[EmailMessage]:
@@ -131,17 +140,25 @@ def _for_subscribers(comment: Comment) -> list[EmailMessage]:
     ancestors = comment.get_ancestors(ascending=True).filter(
         notify_replies=True, status=Comment.Status.APPROVED
     )
-    for subscription in ancestors:
+    for subscription in ancestors.select_related("user"):
         address = subscription.author_email.lower()
         if address in seen:
             continue
         seen.add(address)
+        reader = subscription.user if subscription.user_id else AnonymousUser()
+        if not visibility.may_read(reader, comment.post):
+            continue  # the post is no longer theirs to read: nothing of it by email
         url = unsubscribe_url(subscription)
         headers = {
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        context = _context(comment, subscription=subscription, unsubscribe_url=url)
+        context = _context(
+            comment,
+            reader=subscription.user,
+            subscription=subscription,
+            unsubscribe_url=url,
+        )
         messages.append(_message("reply", context, [subscription.author_email], headers))
     return messages
 
@@ -159,7 +176,9 @@ def _tell_instructors(comment: Comment, reason: str) -> None:
         links = {
             action: moderation_url(comment, action, instructor) for action in MODERATION_ACTIONS
         }
-        context = _context(comment, reason=reason, links=links, recipient=instructor)
+        context = _context(
+            comment, reader=instructor, reason=reason, links=links, recipient=instructor
+        )
         messages.append(_message("held", context, [instructor.email]))
     _send(messages)
 

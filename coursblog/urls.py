@@ -16,6 +16,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
     path("images/", include("images.urls")),
     path("comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
