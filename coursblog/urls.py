@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("images/", include("images.urls")),
     path("comments/", include("comments.urls")),
+    path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
     path("", include("posts.urls")),
 ]
