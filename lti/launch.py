@@ -144,9 +144,11 @@ class MessageLaunch(DjangoMessageLaunch):
                 requests_session=LmsSession(),
                 **services(request),
             )
-        except LtiException as error:  # the storage cookie did not come back
+        except LtiException as error:  # the login's storage cookie did not come back
             raise LaunchRefused(
-                Check.STATE, f"Your browser did not send the login's cookie ({error})."
+                Check.STATE,
+                "Your browser did not send back the cookie the login set (browsers may block "
+                "cookies inside another site's page).",
             ) from error
         self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
 

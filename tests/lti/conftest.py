@@ -2,7 +2,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
-from lti_tool.models import LtiDeployment, LtiRegistration
+from lti_tool.models import Key, LtiDeployment, LtiRegistration
 
 from lti import keys
 from lti.models import Platform
@@ -12,6 +12,13 @@ from tests.lti.platform import LEARNER, TestPlatform, new_key
 @pytest.fixture(scope="session")
 def platform_key():
     return new_key()
+
+
+@pytest.fixture(scope="session")
+def tool_jwk():
+    from jwcrypto.jwk import JWK
+
+    return JWK.generate(kty="RSA", size=2048)
 
 
 @pytest.fixture
@@ -41,9 +48,10 @@ def register(lms: TestPlatform, **platform_fields) -> Platform:
 
 
 @pytest.fixture
-def registered(db, platform) -> Platform:
+def registered(db, platform, tool_jwk) -> Platform:
     """The test LMS registered in Coursblog, and trusting the tool's current keys."""
     registered = register(platform)
+    Key.objects.create_from_jwk(tool_jwk)  # made once: generating keys is slow
     platform.tool_jwks = keys.jwks()
     return registered
 
