@@ -62,7 +62,8 @@ def test_roster_sync_creates_updates_and_turns_off_members(client, registered, p
     assert roles.role_of(ben_user) == roles.Role.STUDENT
     assert roles.role_of(teacher) == roles.Role.INSTRUCTOR
     ana.refresh_from_db()
-    assert not ana.is_active and report.deactivated == [ana]
+    assert not ana.is_active
+    assert report.deactivated == [ana]
     post = make_post(author=ana)
     assert Post.objects.filter(pk=post.pk).exists()  # their work stays
 
@@ -75,7 +76,8 @@ def test_an_inactive_member_is_turned_off_and_comes_back_when_active(client, reg
     platform.members = [LEARNER.member()]
     sync_roster(registered)
     ana.refresh_from_db()
-    assert ana.is_active and not RosterDeparture.objects.exists()
+    assert ana.is_active
+    assert not RosterDeparture.objects.exists()
 
 
 def test_roster_sync_needs_a_course(registered):
@@ -115,7 +117,8 @@ def test_a_grade_is_sent_then_updated_not_duplicated(client, registered, platfor
     assert platform.line_items[column]["tag"] == COLUMN_TAG
     assert platform.gradebook(column) == {LEARNER.sub: 7.0}
     again = send_grades(registered, lambda: grades)
-    assert again.unchanged == [ana] and len(platform.score_posts) == 1
+    assert again.unchanged == [ana]
+    assert len(platform.score_posts) == 1
     grades[ana] = (9.0, 10.0)
     send_grades(registered, lambda: grades)
     assert platform.gradebook(column) == {LEARNER.sub: 9.0}
@@ -139,14 +142,16 @@ def test_a_failure_is_reported_for_that_student_and_retried(client, registered, 
     platform.failing_users = {LEARNER.sub}
     source = {ana: (5.0, 10.0), teacher: (10.0, 10.0), outsider: (1.0, 10.0)}.copy
     report = send_grades(registered, source)
-    assert report.sent == [teacher] and report.not_in_lms == [outsider]
+    assert report.sent == [teacher]
+    assert report.not_in_lms == [outsider]
     assert [user for user, _ in report.failed] == [ana]
     assert "the gradebook is busy" in report.failed[0][1]
     assert "Ana López" in str(report)
     assert SentScore.objects.failed().get().user == ana
     platform.failing_users = set()
     retry = send_grades(registered, source)
-    assert retry.sent == [ana] and retry.unchanged == [teacher]
+    assert retry.sent == [ana]
+    assert retry.unchanged == [teacher]
     assert not SentScore.objects.failed().exists()
 
 
