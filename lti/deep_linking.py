@@ -12,6 +12,7 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 
 from course.models import CourseSettings
+from lti import keys
 from posts.models import Post
 
 SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -50,6 +51,8 @@ def response_jwt(request_data: dict, choice: Choice) -> str:
     registration = LtiRegistration.objects.get(pk=request_data["registration"])
     resource = DeepLinkResource().set_url(choice.url).set_title(choice.title)
     deep_link = DeepLink(
-        registration.to_registration(), request_data["deployment_id"], request_data["settings"]
+        keys.signing_registration(registration),
+        request_data["deployment_id"],
+        request_data["settings"],
     )
     return deep_link.get_response_jwt([resource])

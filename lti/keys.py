@@ -9,7 +9,8 @@ and rotating keeps exactly two active: the new one and the one before it.
 from __future__ import annotations
 
 from django.db import transaction
-from lti_tool.models import Key
+from lti_tool.models import Key, LtiRegistration
+from pylti1p3.registration import Registration
 
 
 def current_key() -> Key:
@@ -32,3 +33,9 @@ def jwks() -> dict:
     """The public key set platforms fetch: the current key and the previous one."""
     current_key()
     return Key.objects.as_jwks()
+
+
+def signing_registration(registration: LtiRegistration) -> Registration:
+    """pylti1p3's view of ``registration``, with the current key to sign with."""
+    current_key()  # django-lti expects one to exist
+    return registration.to_registration()

@@ -28,6 +28,7 @@ from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.contrib.django.session import DjangoSessionService
 from pylti1p3.exception import LtiException
 
+from lti import keys
 from lti.cookies import set_embedded_cookie
 from lti.http import LmsSession
 
@@ -80,6 +81,7 @@ class ToolConfig(DjangoToolConfig):
     must have been enabled (an unknown one is recorded, disabled, for the admin)."""
 
     def find_registration_by_params(self, iss, client_id, *args, **kwargs):
+        keys.current_key()  # the registration comes with the key that signs
         if client_id is None:
             candidates = list(LtiRegistration.objects.active().filter(issuer=iss)[:2])
             client_id = candidates[0].client_id if len(candidates) == 1 else ""

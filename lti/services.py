@@ -8,6 +8,7 @@ from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
+from lti import keys
 from lti.http import LmsSession
 from lti.models import Platform
 
@@ -19,7 +20,7 @@ class ServiceUnavailable(Exception):
 
 
 def _connector(platform: Platform) -> ServiceConnector:
-    return ServiceConnector(platform.registration.to_registration(), LmsSession())
+    return ServiceConnector(keys.signing_registration(platform.registration), LmsSession())
 
 
 def roster_service(platform: Platform) -> NamesRolesProvisioningService:

@@ -4,10 +4,10 @@ import time
 
 import pytest
 from django.urls import reverse
-from lti_tool.models import LtiDeployment
+from lti_tool.models import Key, LtiDeployment
 
 from accounts.models import User
-from tests.lti.conftest import launch, start_login
+from tests.lti.conftest import launch, register, start_login
 from tests.lti.platform import LEARNER, LTI, new_key
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +137,10 @@ def test_a_login_for_an_unregistered_platform_is_refused(client, registered, pla
     response = client.get(reverse("lti:login"), parameters)
     assert response.status_code == 400
     assert 'data-check="issuer"' in response.content.decode()
+
+
+def test_the_first_login_makes_the_tools_key(client, platform):
+    register(platform)
+    parameters = {**platform.login_parameters(LEARNER), "lti_cookies": "1"}
+    assert client.get(reverse("lti:login"), parameters).status_code == 302
+    assert Key.objects.active().count() == 1
