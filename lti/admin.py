@@ -4,6 +4,7 @@ the LMS course (roster, gradebook, matching) for the course's instructors."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -61,6 +62,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "is_active",
     ]
     inlines = [DeploymentInline, PlatformInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # an LMS is on HTTPS
     change_list_template = "admin/lti/registration_change_list.html"
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
