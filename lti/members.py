@@ -103,13 +103,15 @@ class Outcome:
 def member_for(platform: Platform, person: LmsPerson) -> Outcome:
     """The site member for this LMS user: found or made, named and given their role.
 
-    The LmsUser row is locked, so two launches of a new LMS user make one account."""
+    The LtiUser row is locked, so two launches of a new LMS user make one account."""
     with transaction.atomic():
         lti_user, _ = LtiUser.objects.get_or_create(
             registration=platform.registration, sub=person.sub
         )
         lti_user = (
-            LtiUser.objects.select_for_update().select_related("auth_user").get(pk=lti_user.pk)
+            LtiUser.objects.select_for_update(of=("self",))  # not the (nullable) account
+            .select_related("auth_user")
+            .get(pk=lti_user.pk)
         )
         user, created = lti_user.auth_user, False
         if user is None and platform.match_by_email and person.email:
