@@ -110,7 +110,7 @@ def _import_row(row: RosterRow) -> tuple[User, str]:
         raise ValidationError(f"“{row.email}” is not an email address.") from None
     first_name, _, last_name = row.name.rpartition(" ") if " " in row.name else (row.name, "", "")
     user = User.objects.filter(email__iexact=row.email).first()
-    username = row.username or (user.username if user else _free_username(row.email))
+    username = row.username or (user.username if user else free_username(row.email))
     if (
         User.objects.filter(username__iexact=username)
         .exclude(pk=getattr(user, "pk", None))
@@ -137,7 +137,8 @@ def _import_row(row: RosterRow) -> tuple[User, str]:
     return user, "updated" if changed else "unchanged"
 
 
-def _free_username(email: str) -> str:
+def free_username(email: str) -> str:
+    """A username made from the address's local part that nobody has ("ana.lopez2")."""
     base = slugify(email.split("@")[0]).replace("-", ".")[:140] or "student"
     candidate, number = base, 1
     while User.objects.filter(username__iexact=candidate).exists():

@@ -70,10 +70,43 @@ def _has_nul(request: HttpRequest) -> bool:
     )
 
 
+def allow_framing(request: HttpRequest, origins: list[str]) -> None:
+    """Let these origins (and no others) show this response in a frame.
+
+    Every page forbids framing (``frame-ancestors 'none'``, ``X-Frame-Options: DENY``);
+    an app that must be embedded (the LMS, lti/) names the origins that may embed it.
+    An empty list changes nothing."""
+    request.csp_frame_ancestors = list(origins)
+
+
+def allow_form_action(request: HttpRequest, origins: list[str]) -> None:
+    """Let this response's forms post to these origins too (``form-action``)."""
+    request.csp_form_action = list(origins)
+
+
+def _with_sources(policy: str, directive: str, sources: list[str], *, replace: bool) -> str:
+    """``policy`` with ``sources`` added to ``directive`` (or in place of its own)."""
+    kept, found = [], False
+    for part in (part.strip() for part in policy.split(";")):
+        if not part:
+            continue
+        name, _, values = part.partition(" ")
+        if name.lower() == directive:
+            found = True
+            own = [] if replace else [v for v in values.split() if v != "'none'"]
+            part = " ".join([directive, *dict.fromkeys([*own, *sources])])
+        kept.append(part)
+    if not found:
+        kept.append(" ".join([directive, *sources]))
+    return "; ".join(kept)
+
+
 class ContentSecurityPolicyMiddleware:
     """Send settings.CONTENT_SECURITY_POLICY, the second line of defence against XSS.
 
-    Our pages carry no inline script, so the policy can forbid it outright.
+    Our pages carry no inline script, so the policy can forbid it outright. A view or
+    middleware may widen two directives for one response: allow_framing() and
+    allow_form_action().
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -82,6 +115,15 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if self.policy:
-            response.headers.setdefault("Content-Security-Policy", self.policy)
+        policy = self.policy
+        ancestors = getattr(request, "csp_frame_ancestors", None)
+        if ancestors:
+            policy = _with_sources(policy, "frame-ancestors", ancestors, replace=True)
+            # X-Frame-Options cannot name an origin; frame-ancestors says it all.
+            del response.headers["X-Frame-Options"]
+        form_action = getattr(request, "csp_form_action", None)
+        if form_action and policy:
+            policy = _with_sources(policy, "form-action", form_action, replace=False)
+        if policy:
+            response.headers.setdefault("Content-Security-Policy", policy)
         return response

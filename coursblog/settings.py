@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "images",
     "posts",
     "comments",
+    "lti_tool",  # django-lti: LMS registrations, deployments, keys, contexts
+    "lti",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "coursblog.middleware.ContentSecurityPolicyMiddleware",
     "coursblog.middleware.RefuseNulMiddleware",
+    # Outside the session middleware: it sees the cookies that middleware sets.
+    "lti.middleware.LtiEmbeddingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -294,6 +298,12 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
+
+# LTI 1.3 (lti/, docs/lti.md). The grade the LMS gradebook receives comes from this
+# callable (a dotted path): it returns {user: (score, maximum)}. Empty: no grade source yet.
+LTI_GRADE_SOURCE = os.environ.get("LTI_GRADE_SOURCE", "")
+# Seconds to wait for the LMS (keys, tokens, roster, grades) before giving up.
+LTI_HTTP_TIMEOUT = env_int("LTI_HTTP_TIMEOUT", 15)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,106 @@
+"""The admin: the tool's values for the LMS, keys, and the LMS course for instructors."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from lti_tool.models import Key, LtiRegistration
+
+from lti.models import Platform
+from tests.factories import make_user
+from tests.lti.conftest import launch
+from tests.lti.platform import LEARNER
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_admin_shows_the_values_an_lms_needs_from_site_url(admin_client, settings):
+    settings.SITE_URL = "https://blog.example.edu"
+    page = admin_client.get(reverse("admin:lti_tool_ltiregistration_changelist"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    for value in (
+        "https://blog.example.edu/lti/login/",
+        "https://blog.example.edu/lti/launch/",
+        "https://blog.example.edu/lti/jwks/",
+    ):
+        assert value in text
+    canvas = json.loads(page.context["tool"].canvas_json())
+    assert canvas["oidc_initiation_url"] == "https://blog.example.edu/lti/login/"
+    assert canvas["public_jwk_url"] == "https://blog.example.edu/lti/jwks/"
+    assert canvas["target_link_uri"] == "https://blog.example.edu/"
+    assert canvas["extensions"][0]["domain"] == "blog.example.edu"
+    placements = {
+        p["placement"]: p["message_type"] for p in canvas["extensions"][0]["settings"]["placements"]
+    }
+    assert placements["editor_button"] == "LtiDeepLinkingRequest"
+    moodle = dict(page.context["tool"].moodle())
+    assert moodle["Initiate login URL"] == "https://blog.example.edu/lti/login/"
+    assert moodle["Redirection URI(s)"] == "https://blog.example.edu/lti/launch/"
+    assert 'id="lti-moodle-values"' in text
+
+
+def test_adding_a_platform_in_the_admin_enables_its_deployments(admin_client):
+    url = reverse("admin:lti_tool_ltiregistration_add")
+    form = {
+        "name": "Moodle", "issuer": "https://moodle.school.example", "client_id": "abc",
+        "auth_url": "https://moodle.school.example/mod/lti/auth.php",
+        "token_url": "https://moodle.school.example/mod/lti/token.php",
+        "keyset_url": "https://moodle.school.example/mod/lti/certs.php", "is_active": "on",
+        "deployments-TOTAL_FORMS": "1", "deployments-INITIAL_FORMS": "0",
+        "deployments-0-deployment_id": "7", "deployments-0-is_active": "on",
+        "coursblog_platform-TOTAL_FORMS": "1", "coursblog_platform-INITIAL_FORMS": "0",
+        "coursblog_platform-0-frame_origins": "https://moodle.school.example",
+    }  # fmt: skip
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()
+    registration = LtiRegistration.objects.get()
+    assert registration.deployments.get().is_active
+    assert Platform.objects.get().origins() == ["https://moodle.school.example"]
+
+
+def test_plain_http_lms_addresses_are_refused(db):
+    platform = Platform(frame_origins="http://lms.example.edu")
+    with pytest.raises(Exception, match="Not an https:// address"):
+        platform.clean()
+
+
+def test_the_key_rotates_from_the_admin(admin_client):
+    admin_client.get(reverse("lti:jwks"))
+    response = admin_client.post(reverse("admin:lti_tool_key_rotate"), follow=True)
+    assert "The tool now signs with key" in response.content.decode()
+    assert Key.objects.active().count() == 2
+    assert len(admin_client.get(reverse("lti:jwks")).json()["keys"]) == 2
+
+
+def test_instructors_sync_the_roster_and_send_grades_from_the_admin(
+    client, registered, platform, instructor, settings
+):
+    launch(client, platform, LEARNER)
+    client.force_login(instructor)
+    change = reverse("admin:lti_platform_change", args=[registered.pk])
+    page = client.get(change)
+    assert page.status_code == 200
+    assert 'id="lti-sync-roster"' in page.content.decode()
+    url = reverse("admin:lti_platform_sync_roster", args=[registered.pk])
+    synced = client.post(url, follow=True).content.decode()
+    assert "Roster synced: 1 new, 1 updated, 0 turned off" in synced
+    settings.LTI_GRADE_SOURCE = "tests.lti.test_services.everyone_gets_ten"
+    platform.failing_users = {LEARNER.sub}
+    url = reverse("admin:lti_platform_send_grades", args=[registered.pk])
+    sent = client.post(url, follow=True).content.decode()
+    assert "1 sent" in sent
+    assert "1 failed (tried again next time): Ana López: " in sent
+    assert "failed, tried again at the next sending" in client.get(change).content.decode()
+
+
+def test_students_have_no_lms_course_admin(client, registered, student):
+    client.force_login(student)
+    url = reverse("admin:lti_platform_sync_roster", args=[registered.pk])
+    assert client.post(url).status_code == 302  # to the admin's login
