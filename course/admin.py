@@ -6,4 +6,18 @@ from course.models import CourseSettings
 
 @admin.register(CourseSettings)
 class CourseSettingsAdmin(SingletonModelAdmin):
-    pass
+    fieldsets = [
+        (None, {"fields": ["title"]}),
+        (
+            "Who can read",
+            {
+                "fields": ["visibility"],
+                "description": "A class-only or members-only blog is hidden from search "
+                "engines, and its pages, feeds and pictures from everyone outside it.",
+            },
+        ),
+        ("Joining", {"fields": ["join_code"]}),
+        ("Writing", {"fields": ["review_before_publishing"]}),
+        ("Anonymity", {"fields": ["anonymous_comments", "anonymous_posts"]}),
+        ("End of term", {"fields": ["ended", "ended_on"]}),
+    ]
