@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "mptt",
+    "taggit",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "images",
     "posts",
     "comments",
+    "topics",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 
@@ -283,3 +285,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Tags (django-taggit): "Cold War" and "cold war" are one tag, as in WordPress.
+TAGGIT_CASE_INSENSITIVE = True

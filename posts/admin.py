@@ -24,12 +24,12 @@ class PostAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     list_select_related = ["author"]
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["author", "topics"]
     raw_id_fields = ["featured_image"]
     inlines = [CitationInline]
     actions = ["approve_and_publish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "body", "excerpt"]}),
+        (None, {"fields": ["title", "slug", "author", "body", "excerpt", "topics", "tags"]}),
         (
             "Featured image",
             {

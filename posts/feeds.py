@@ -14,6 +14,16 @@ from posts.models import Post
 FEED_ITEMS = 20
 
 
+def latest(posts):
+    """The newest published of ``posts``, with what a feed item shows of each."""
+    return (
+        posts.published()
+        .select_related("author")
+        .prefetch_related("topics", "tags")
+        .order_by("-published_at")[:FEED_ITEMS]
+    )
+
+
 class LatestPostsFeed(Feed):
     description = "The latest posts of the course blog."
 
@@ -24,9 +34,11 @@ class LatestPostsFeed(Feed):
         return reverse("posts:list")
 
     def items(self):
-        return (
-            Post.objects.published().select_related("author").order_by("-published_at")[:FEED_ITEMS]
-        )
+        return latest(Post.objects.all())
+
+    def item_categories(self, post: Post) -> list[str]:
+        """Its topics and tags, as RSS categories (prefetched by ``latest``)."""
+        return [topic.name for topic in post.topics.all()] + [tag.name for tag in post.tags.all()]
 
     def item_title(self, post: Post) -> str:
         return post.title

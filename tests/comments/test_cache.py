@@ -45,10 +45,10 @@ def test_a_logged_in_reader_gets_the_discussion_from_the_cache(
     member = Client()
     member.force_login(student)
     page(post, member)
-    # session, user, post, settings, Works Cited, the reader's two permission lookups
-    # (may they edit the post?) and their editable comments; the discussion itself
-    # comes from the cache
-    with django_assert_num_queries(8):
+    # session, user, post, settings, Works Cited, topics, tags, the reader's two
+    # permission lookups (may they edit the post?) and their editable comments; the
+    # discussion itself comes from the cache
+    with django_assert_num_queries(10):
         assert "30 thoughts on" in page(post, member)
 
 

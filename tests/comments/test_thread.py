@@ -129,8 +129,8 @@ def test_the_post_page_query_count_does_not_grow_with_the_discussion(
     threads = sum(1 for comment in made if comment.parent_id is None)
     url = reverse("posts:detail", kwargs={"slug": post.slug})
     # the settings, the post's versions (for the page cache), the post, its Works Cited,
-    # the page's thread ids, its comments, and the approved count for the heading
-    with django_assert_num_queries(7):
+    # topics and tags, the page's thread ids, its comments, and the approved count
+    with django_assert_num_queries(9):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -144,7 +144,7 @@ def test_without_pages_the_whole_discussion_shows(client, post, django_assert_nu
     rules.paginate = False
     rules.save()
     bulk_thread(post, 300)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):  # as above, less the thread ids of one page
         html = client.get(post.get_absolute_url()).content.decode()
     assert html.count('class="comment depth-') == 300
 

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from coursblog.admin import InstructorsManageAdmin
+from topics.models import Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(InstructorsManageAdmin):
+    list_display = ["name", "slug", "parent"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
