@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "posts",
     "comments",
     "topics",
+    "wordpress",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost: it only turns this site's 404s into redirects from old WordPress links.
+    "wordpress.middleware.OldLinksMiddleware",
 ]
 
 ROOT_URLCONF = "coursblog.urls"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("images/", include("images.urls")),
     path("comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
+    path("wordpress/", include("wordpress.urls")),
     path("", include("topics.urls")),
     path("", include("posts.urls")),
 ]

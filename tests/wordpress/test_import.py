@@ -1,0 +1,209 @@
+"""Importing WXR files: posts, threads, people, topics and tags, idempotently."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core import mail
+from taggit.models import Tag
+
+from accounts.models import User
+from comments.models import Comment
+from posts.models import Post
+from tests.factories import make_user
+from tests.wordpress.conftest import fixture
+from topics.models import Topic
+from wordpress import importer, wxr
+from wordpress.models import ImportedItem
+
+pytestmark = pytest.mark.django_db
+
+
+def run(name, **options):
+    return importer.import_file(fixture(name), importer.Options(**options))
+
+
+def thread_of(post):
+    """(WordPress id, parent's WordPress id, level) of each comment, in tree order."""
+    wp_ids = {item.object_id: item.wp_id for item in ImportedItem.objects.filter(kind="comment")}
+    return [
+        (wp_ids[c.pk], wp_ids.get(c.parent_id), c.level)
+        for c in Comment.objects.filter(post=post).order_by("tree_id", "lft")
+    ]
+
+
+def test_a_post_comes_in_with_its_topic_tag_author_and_dates():
+    run("threads.xml")
+    post = Post.objects.get()
+    assert post.title == "The Sino-Soviet Split"
+    assert post.slug == "the-sino-soviet-split"
+    assert post.status == Post.Status.PUBLISHED
+    assert post.published_at == datetime(2018, 11, 5, 14, 3, tzinfo=UTC)
+    assert (
+        post.body == "<p>Mao and Khrushchev fell out.</p>\n<p>It was about <em>ideology</em>.</p>"
+    )
+    assert [t.name for t in post.topics.all()] == ["Cold War"]
+    assert [t.name for t in post.tags.all()] == ["China"]
+    assert post.author.username == "anderson"
+    assert post.author.get_full_name() == "Anderson Cole"
+
+
+def test_replies_keep_their_threads_whatever_the_order_in_the_file():
+    report = run("threads.xml")
+    post = Post.objects.get()
+    assert thread_of(post) == [
+        ("470", None, 0),
+        ("460", "470", 1),  # listed before its parent in the file
+        ("480", None, 0),  # its parent 999 is not in the file
+        ("491", None, 0),  # its parent was a pingback, which is skipped
+        ("492", None, 0),
+        ("493", None, 0),
+        ("494", None, 0),
+    ]
+    assert Comment.objects.tree_problems() == []
+    assert report.reasons["pingbacks and trackbacks"] == 1
+    assert any("replies to comment 999" in note for note in report.notes)
+    assert any("replies to comment 490" in note for note in report.notes)
+
+
+def test_comment_statuses_map_and_an_unknown_one_is_held_and_reported():
+    report = run("threads.xml")
+    statuses = {c.body[:20]: (c.status, c.previous_status) for c in Comment.objects.all()}
+    assert statuses["The parent, listed a"] == ("approved", "")
+    assert statuses["A status WordPress p"] == ("pending", "")
+    assert statuses["Rude words."] == ("trash", "approved")  # WordPress's trash meta
+    assert statuses["Cheap watches."] == ("spam", "")
+    assert any("“awaiting-review”" in note for note in report.notes)
+
+
+def test_comments_get_paragraphs_the_sanitiser_dates_and_members():
+    run("threads.xml")
+    parent = Comment.objects.get(author_name="Caroline")
+    assert parent.body_html == "<p>The parent, listed after its reply.</p>\n<p>Two paragraphs.</p>"
+    assert parent.created == datetime(2018, 11, 6, 14, 0, tzinfo=UTC)
+    assert parent.ip_address is None  # empty in the file stays empty
+    assert parent.author_url == "https://caroline.example.com/"
+    reply = Comment.objects.get(author_name="Ethan")
+    assert reply.ip_address == "203.0.113.9"
+    # By its WordPress user id, through the file's authors: a member's comment.
+    by_author = Comment.objects.get(author_name="Anderson Cole")
+    assert by_author.user.username == "anderson"
+    assert by_author.by_member
+    # No GMT date: the local date less the blog's offset (from its posts, -5 h).
+    strange = Comment.objects.get(author_name="Strange")
+    assert strange.created == datetime(2018, 11, 8, 14, 0, tzinfo=UTC)
+    assert all(c.fragment_html for c in Comment.objects.all())
+
+
+def test_importing_the_same_file_again_changes_nothing_and_says_so():
+    run("threads.xml")
+    before = sorted(Comment.objects.values_list("pk", "tree_id", "lft", "rght", "parent_id"))
+    again = run("threads.xml")
+    assert again.changed_nothing
+    assert again.summary()[0] == "Nothing changed: everything in the file was imported before."
+    assert again.counts["comments"] == {"created": 0, "updated": 0, "unchanged": 7, "skipped": 1}
+    assert again.counts["posts"]["unchanged"] == 1
+    assert (
+        sorted(Comment.objects.values_list("pk", "tree_id", "lft", "rght", "parent_id")) == before
+    )
+    assert User.objects.count() == 1
+
+
+def test_a_second_site_adds_to_the_first():
+    run("threads.xml")
+    run("wxr-1.0.xml")
+    assert Post.objects.count() == 3
+    assert set(ImportedItem.objects.values_list("site", flat=True)) == {
+        "hist212.example.edu",
+        "oldblog.example.edu",
+    }
+
+
+def test_a_new_reply_in_a_later_export_joins_its_thread(tmp_path):
+    run("threads.xml")
+    newer = (
+        fixture("threads.xml")
+        .read_text()
+        .replace("<wp:comment_id>494</wp:comment_id>", "<wp:comment_id>495</wp:comment_id>")
+        .replace(
+            "<wp:comment_parent>0</wp:comment_parent>\n\t\t\t<wp:comment_user_id>0</wp:comment_user_id>\n\t\t</wp:comment>\n\t</item>",
+            "<wp:comment_parent>460</wp:comment_parent>\n\t\t\t<wp:comment_user_id>0</wp:comment_user_id>\n\t\t</wp:comment>\n\t</item>",
+        )
+    )
+    path = tmp_path / "newer.xml"
+    path.write_text(newer)
+    report = importer.import_file(path, importer.Options())
+    assert report.counts["comments"]["created"] == 1
+    post = Post.objects.get()
+    assert ("495", "460", 2) in thread_of(post)
+    assert Comment.objects.tree_problems() == []
+
+
+def test_wxr_1_0_posts_take_their_authors_from_the_creator_and_local_dates():
+    report = run("wxr-1.0.xml")
+    first, _second = Post.objects.order_by("published_at")
+    assert first.author.username == "prof"
+    assert not first.author.has_usable_password()
+    assert first.comments_open is False
+    # No GMT date: the blog's offset from its other post (-4 h).
+    assert first.published_at == datetime(2008, 9, 9, 13, 0, tzinfo=UTC)
+    assert [t.slug for t in first.topics.all()] == ["reading-notes"]
+    assert report.counts["people"]["created"] == 1
+
+
+@pytest.mark.parametrize("name", ["truncated.xml", "malformed.xml", "entity-bomb.xml"])
+def test_a_broken_file_imports_nothing(name):
+    with pytest.raises(wxr.WxrError):
+        run(name)
+    assert not Post.objects.exists()
+    assert not User.objects.exists()
+    assert not ImportedItem.objects.exists()
+
+
+def test_people_are_matched_by_email_then_created_as_students_without_email():
+    existing = make_user("acole", email="Anderson@Example.edu")
+    run("threads.xml")
+    assert Post.objects.get().author == existing
+    assert User.objects.count() == 1
+    assert mail.outbox == []
+
+
+def test_invite_emails_the_people_it_creates():
+    run("threads.xml", invite=True)
+    assert [message.to for message in mail.outbox] == [["anderson@example.edu"]]
+    user = User.objects.get()
+    assert user.groups.filter(name="Students").exists()
+    assert not user.has_usable_password()
+
+
+def test_as_author_gives_every_post_to_one_member_and_makes_nobody():
+    teacher = make_user("teacher")
+    run("threads.xml", as_author=teacher)
+    assert Post.objects.get().author == teacher
+    assert User.objects.count() == 1
+
+
+def test_a_dry_run_reports_and_keeps_nothing():
+    report = run("threads.xml", dry_run=True)
+    assert report.counts["posts"]["created"] == 1
+    assert report.counts["comments"]["created"] == 7
+    assert not Post.objects.exists()
+    assert not Comment.objects.exists()
+    assert not ImportedItem.objects.exists()
+
+
+def test_private_posts_are_drafts_and_said_so(tmp_path):
+    path = tmp_path / "private.xml"
+    path.write_text(
+        fixture("threads.xml").read_text().replace("<![CDATA[publish]]>", "<![CDATA[private]]>")
+    )
+    report = importer.import_file(path, importer.Options())
+    assert Post.objects.get().status == importer.private_post_status() == Post.Status.DRAFT
+    assert any("was private" in note for note in report.notes)
+
+
+def test_topics_and_tags_are_reused_by_slug_and_name():
+    Topic.objects.create(name="The Cold War", slug="cold-war")
+    Tag.objects.create(name="china")
+    run("threads.xml")
+    assert Topic.objects.count() == 1
+    assert Tag.objects.count() == 1
