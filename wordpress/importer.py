@@ -311,6 +311,7 @@ class Importer:
         self.topics: dict[str, int] = {}  # slug → topic id
         self.tags: dict[str, int] = {}  # slug → tag id
         self.images: dict[str, Image | None] = {}  # uploads path → image (None: missing)
+        self.known: dict[str, dict[str, ImportedItem]] = {}
         self.invitations: list[User] = []
 
     # Running ------------------------------------------------------------------------
@@ -361,16 +362,29 @@ class Importer:
                 if term["taxonomy"] == "post_tag":
                     self._tag(wxr.Term(**term), counted=counted)
 
+    def _known(self, kind: str) -> dict[str, ImportedItem]:
+        """This site's items of ``kind`` imported before, by WordPress id (read once)."""
+        if kind not in self.known:
+            rows = ImportedItem.objects.of(self.site, kind).only("wp_id", "object_id", "digest")
+            self.known[kind] = {row.wp_id: row for row in rows}
+        return self.known[kind]
+
     def _remembered(self, kind: str, wp_id: str, model) -> tuple[ImportedItem | None, object]:
-        item = ImportedItem.objects.of(self.site, kind).filter(wp_id=wp_id).first()
+        item = self._known(kind).get(wp_id)
         found = model.objects.filter(pk=item.object_id).first() if item else None
         return item, found
 
-    def _remember(self, kind: str, wp_id: str, target, **fields) -> ImportedItem:
-        item, _ = ImportedItem.objects.update_or_create(
-            site=self.site, kind=kind, wp_id=wp_id, defaults={"object_id": target.pk, **fields}
-        )
-        return item
+    def _remember(self, kind: str, wp_id: str, target, **fields) -> None:
+        item = self._known(kind).get(wp_id)
+        if item is None:
+            self.known[kind][wp_id] = ImportedItem.objects.create(
+                site=self.site, kind=kind, wp_id=wp_id, object_id=target.pk, **fields
+            )
+        else:
+            ImportedItem.objects.filter(pk=item.pk).update(object_id=target.pk, **fields)
+            item.object_id = target.pk
+            for name, value in fields.items():
+                setattr(item, name, value)
 
     def _person(self, author: wxr.Author, *, counted: bool) -> None:
         if not author.login:
