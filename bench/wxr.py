@@ -27,10 +27,30 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 RESULTS = ROOT / "bench" / "results" / "wxr.json"
-WORDS = (
-    "the split between Moscow and Beijing grew from ideology border disputes and "
-    "rivalry over leadership of the communist world Mao Khrushchev revisionism"
-).split()
+WORDS = [
+    "the",
+    "split",
+    "between",
+    "Moscow",
+    "and",
+    "Beijing",
+    "grew",
+    "from",
+    "ideology",
+    "border",
+    "disputes",
+    "and",
+    "rivalry",
+    "over",
+    "leadership",
+    "of",
+    "the",
+    "communist",
+    "world",
+    "Mao",
+    "Khrushchev",
+    "revisionism",
+]
 
 
 def paragraph(rng: random.Random, words: int) -> str:
