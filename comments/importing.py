@@ -40,14 +40,15 @@ def insert_threads(post, new: list[NewComment]) -> dict[Hashable, Comment]:
     """Insert ``new`` comments on ``post`` as complete threads; return them by key.
 
     A ``parent_key`` that names no comment in ``new`` makes a top-level comment
-    (say so to your user first). Siblings are ordered by ``created`` (then key), as
+    (say so to your user first). Siblings are ordered by ``created`` (then as given), as
     replies are shown in posting order; a parent cycle is cut where
     comments.tree.rebuild cuts it. Runs in its own transaction.
     """
     if not new:
         return {}
     keys = {entry.key for entry in new}
-    order = sorted(new, key=lambda entry: (entry.comment.created, str(entry.key)))
+    position = {id(entry): index for index, entry in enumerate(new)}
+    order = sorted(new, key=lambda entry: (entry.comment.created, position[id(entry)]))
     # Stand-in pks in posting order: rebuild orders siblings by pk.
     number = {entry.key: index for index, entry in enumerate(order, start=1)}
     parent_number = {
