@@ -291,3 +291,7 @@ LOGGING = {
 
 # Tags (django-taggit): "Cold War" and "cold war" are one tag, as in WordPress.
 TAGGIT_CASE_INSENSITIVE = True
+
+# The admin's WordPress import runs in steps of at most this many seconds (one per poll
+# of the job's page), so no request runs for minutes. See wordpress/jobs.py.
+WXR_IMPORT_STEP_SECONDS = env_int("WXR_IMPORT_STEP_SECONDS", 2)

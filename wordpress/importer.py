@@ -312,7 +312,6 @@ class Importer:
         self.tags: dict[str, int] = {}  # slug → tag id
         self.images: dict[str, Image | None] = {}  # uploads path → image (None: missing)
         self.known: dict[str, dict[str, ImportedItem]] = {}
-        self.invitations: list[User] = []
 
     # Running ------------------------------------------------------------------------
 
@@ -335,15 +334,14 @@ class Importer:
                 self._channel(record, counted=start == 0)
                 continue
             if number >= start:
+                if deadline is not None and number > start and time.monotonic() > deadline:
+                    return number  # at least one item a step, and never an empty last step
                 with transaction.atomic():
                     self._item(record)
                 comments_read += len(record.comments)
                 if progress is not None:
                     progress(number + 1, comments_read)
             number += 1
-            if deadline is not None and number > start and time.monotonic() > deadline:
-                return number
-        self._send_invitations()
         return None
 
     # The channel: people, topics, tags ---------------------------------------------------
@@ -407,8 +405,9 @@ class Importer:
                 user.save()
                 roles.make_student(user)
                 outcome = "created"
-                if self.options.invite and user.email:
-                    self.invitations.append(user)
+                if self.options.invite and user.email and not self.options.dry_run:
+                    # Once the new member is saved for good (never in a dry run).
+                    transaction.on_commit(lambda user=user: self._invite(user))
             self._remember(Kind.PERSON, author.login, user)
         self.people[author.login] = user.pk
         if counted:
@@ -745,21 +744,17 @@ class Importer:
 
     # Invitations ----------------------------------------------------------------------
 
-    def _send_invitations(self) -> None:
-        if self.options.dry_run or not self.invitations:
-            return
+    def _invite(self, user: User) -> None:
         from allauth.core.context import request_context
 
         from accounts.roster import send_invitation
 
         request = self.options.request or site_request()
-        with request_context(request):  # allauth builds the links from "the" request
-            for user in self.invitations:
-                try:
-                    send_invitation(user, request=request)
-                except OSError as error:
-                    self.report.note(f"The invitation to {user.email} was not sent ({error}).")
-        self.invitations = []
+        with request_context(request):  # allauth builds the link from "the" request
+            try:
+                send_invitation(user, request=request)
+            except OSError as error:
+                self.report.note(f"The invitation to {user.email} was not sent ({error}).")
 
 
 def _root_in_database(parent: str | None, new: dict, in_database: dict) -> str | None:
