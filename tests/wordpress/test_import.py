@@ -210,3 +210,27 @@ def test_topics_and_tags_are_reused_by_slug_and_name():
     run("threads.xml")
     assert Topic.objects.count() == 1
     assert Tag.objects.count() == 1
+
+
+def test_a_post_changed_on_wordpress_since_is_updated(tmp_path):
+    run("threads.xml")
+    path = tmp_path / "newer.xml"
+    path.write_text(
+        fixture("threads.xml").read_text().replace("It was about", "It was mostly about")
+    )
+    report = importer.import_file(path, importer.Options())
+    assert report.counts["posts"]["updated"] == 1
+    assert "It was mostly about" in Post.objects.get().body
+    assert Comment.objects.count() == 7
+
+
+def test_what_was_deleted_here_since_is_not_brought_back():
+    run("threads.xml")
+    Comment.objects.get(author_name="Spammer").delete()
+    report = run("threads.xml")
+    assert report.reasons["deleted here since they were imported"] == 1
+    assert not Comment.objects.filter(author_name="Spammer").exists()
+    Post.objects.all().delete()
+    report = run("threads.xml")
+    assert not Post.objects.exists()
+    assert report.reasons["deleted here since they were imported"] == 1
