@@ -24,7 +24,7 @@ class PostAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     list_select_related = ["author"]
-    autocomplete_fields = ["author", "topics"]
+    autocomplete_fields = ["author"]
     raw_id_fields = ["featured_image"]
     inlines = [CitationInline]
     actions = ["approve_and_publish"]

@@ -99,3 +99,18 @@ def test_tags_are_one_whatever_their_case():
     first.tags.add("China")
     second.tags.add("china")
     assert Tag.objects.count() == 1
+
+
+def test_instructors_manage_topics_and_set_them_and_tags_on_posts_in_the_admin(
+    client, instructor, cold_war
+):
+    client.force_login(instructor)
+    assert client.get(reverse("admin:topics_topic_add")).status_code == 200
+    post = make_post(title="The Sino-Soviet Split")
+    page = client.get(reverse("admin:posts_post_change", args=[post.pk])).content.decode()
+    assert 'name="topics"' in page
+    assert 'name="tags"' in page
+    client.post(
+        reverse("admin:topics_topic_add"), {"name": "Decolonisation", "slug": "decolonisation"}
+    )
+    assert Topic.objects.filter(slug="decolonisation").exists()
