@@ -3,6 +3,8 @@ admin's import jobs."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -65,6 +67,12 @@ class ImportedItem(models.Model):
         return f"{self.site} {self.kind} {self.wp_id}"
 
 
+def upload_path(job: ImportJob, filename: str) -> str:
+    """An unguessable name: the file holds commenters' emails and addresses, and the
+    media storage may be served publicly while the import runs."""
+    return f"wordpress-imports/{uuid.uuid4().hex}.xml"
+
+
 class ImportJob(models.Model):
     """A WXR file uploaded in the admin, imported a few seconds at a time.
 
@@ -79,7 +87,7 @@ class ImportJob(models.Model):
         DONE = "done", "Imported"
         FAILED = "failed", "Refused"
 
-    file = models.FileField(upload_to="wordpress-imports/%Y/%m/")
+    file = models.FileField(upload_to=upload_path)
     original_name = models.CharField(max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -122,3 +122,10 @@ def test_the_export_downloads_as_a_file(admin_client):
     assert response["Content-Disposition"].startswith('attachment; filename="coursblog.wordpress.')
     body = b"".join(response.streaming_content).decode()
     assert "<wp:wxr_version>1.2</wp:wxr_version>" in body
+
+
+def test_the_uploaded_file_gets_a_name_nobody_can_guess(admin_client):
+    upload(admin_client)
+    name = ImportJob.objects.get().file.name
+    assert "threads" not in name
+    assert len(name.rsplit("/", 1)[1]) == len("0123456789abcdef0123456789abcdef.xml")
