@@ -413,11 +413,11 @@ class Importer:
         if counted:
             self.report.count("people", outcome)
 
-    def _topic(self, term: wxr.Term, *, counted: bool) -> None:
+    def _topic(self, term: wxr.Term, *, counted: bool) -> int | None:
         if term.slug == DEFAULT_CATEGORY:
             if counted:
                 self.report.skip("topics", "WordPress's default category, “Uncategorized”")
-            return
+            return None
         _, topic = self._remembered(Kind.TOPIC, term.slug, Topic)
         outcome = "unchanged"
         if topic is None:
@@ -430,8 +430,9 @@ class Importer:
                 outcome = "created"
             self._remember(Kind.TOPIC, term.slug, topic)
         self.topics[term.slug] = topic.pk
-        if counted:
+        if counted or outcome == "created":
             self.report.count("topics", outcome)
+        return topic.pk
 
     def _topic_parent(self, term: wxr.Term) -> None:
         child, parent = self.topics.get(term.slug), self.topics.get(term.parent)
@@ -453,7 +454,7 @@ class Importer:
                 outcome = "created"
             self._remember(Kind.TAG, term.slug, tag)
         self.tags[term.slug] = tag.pk
-        if counted:
+        if counted or outcome == "created":
             self.report.count("tags", outcome)
         return tag.pk
 
@@ -503,13 +504,13 @@ class Importer:
         post = post or Post()
         self._fill_post(post, item, status)
         post.save()
-        post.topics.set(
-            [
-                self.topics[t.slug]
-                for t in item.terms
-                if t.taxonomy == "category" and t.slug in self.topics
-            ]
-        )
+        # Terms the channel did not list (partial exports) are made as they come.
+        topics = {
+            self.topics.get(t.slug) or self._topic(t, counted=False)
+            for t in item.terms
+            if t.taxonomy == "category"
+        }
+        post.topics.set(topics - {None})
         tags = {
             self.tags.get(t.slug) or self._tag(t, counted=False)
             for t in item.terms

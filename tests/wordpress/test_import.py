@@ -234,3 +234,16 @@ def test_what_was_deleted_here_since_is_not_brought_back():
     report = run("threads.xml")
     assert not Post.objects.exists()
     assert report.reasons["deleted here since they were imported"] == 1
+
+
+def test_categories_and_tags_the_channel_does_not_list_are_made_from_the_post(tmp_path):
+    path = tmp_path / "partial.xml"
+    text = fixture("threads.xml").read_text()
+    start, end = text.index("\t<wp:category>"), text.index("\t<item>")
+    path.write_text(text[:start] + text[end:])  # no wp:category, no wp:tag
+    report = importer.import_file(path, importer.Options())
+    post = Post.objects.get()
+    assert [t.name for t in post.topics.all()] == ["Cold War"]
+    assert [t.name for t in post.tags.all()] == ["China"]
+    assert report.counts["topics"]["created"] == 1
+    assert report.counts["tags"]["created"] == 1
