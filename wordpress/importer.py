@@ -471,6 +471,10 @@ class Importer:
         if kind not in IMPORTED_TYPES:
             self.report.skip("posts", f"not a post or page (WordPress “{kind}” items)")
             return
+        if not item.post_id.isdigit():
+            self.report.skip("posts", "no WordPress post id")
+            self.report.note(f"The item on line {item.line} has no post id: not imported.")
+            return
         status = POST_STATUSES.get(item.status)
         if item.status == "private":
             status = private_post_status()

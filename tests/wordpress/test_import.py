@@ -247,3 +247,12 @@ def test_categories_and_tags_the_channel_does_not_list_are_made_from_the_post(tm
     assert [t.name for t in post.tags.all()] == ["China"]
     assert report.counts["topics"]["created"] == 1
     assert report.counts["tags"]["created"] == 1
+
+
+def test_an_item_without_a_post_id_is_skipped_and_reported(tmp_path):
+    path = tmp_path / "no-id.xml"
+    path.write_text(fixture("threads.xml").read_text().replace("<wp:post_id>123</wp:post_id>", ""))
+    report = importer.import_file(path, importer.Options())
+    assert not Post.objects.exists()
+    assert report.reasons["no WordPress post id"] == 1
+    assert "The item on line 19 has no post id: not imported." in report.notes
