@@ -45,6 +45,12 @@ INSTRUCTOR_PERMISSIONS = {
         "add_source", "change_source", "view_source",
         "add_citation", "change_citation", "view_citation", "delete_citation",
     ],
+    "topics": ["add_topic", "change_topic", "view_topic", "delete_topic"],
+    "taggit": ["add_tag", "change_tag", "view_tag", "delete_tag"],
+    "wordpress": [
+        "add_importjob", "change_importjob", "view_importjob", "delete_importjob",
+        "view_importeditem",
+    ],
 }  # fmt: skip
 
 # Remembered on the user object for the rest of the request.

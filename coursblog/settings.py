@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "mptt",
+    "taggit",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "comments",
     "lti_tool",  # django-lti: LMS registrations, deployments, keys, contexts
     "lti",
+    "topics",
+    "wordpress",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost: it only turns this site's 404s into redirects from old WordPress links.
+    "wordpress.middleware.OldLinksMiddleware",
 ]
 
 ROOT_URLCONF = "coursblog.urls"
@@ -311,3 +316,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Tags (django-taggit): "Cold War" and "cold war" are one tag, as in WordPress.
+TAGGIT_CASE_INSENSITIVE = True
+
+# The admin's WordPress import runs in steps of at most this many seconds (one per poll
+# of the job's page), so no request runs for minutes. See wordpress/jobs.py.
+WXR_IMPORT_STEP_SECONDS = env_int("WXR_IMPORT_STEP_SECONDS", 2)

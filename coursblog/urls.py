@@ -21,6 +21,8 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
+    path("wordpress/", include("wordpress.urls")),
+    path("", include("topics.urls")),
     path("", include("posts.urls")),
 ]
 

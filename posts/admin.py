@@ -29,7 +29,7 @@ class PostAdmin(admin.ModelAdmin):
     inlines = [CitationInline]
     actions = ["approve_and_publish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "body", "excerpt"]}),
+        (None, {"fields": ["title", "slug", "author", "body", "excerpt", "topics", "tags"]}),
         (
             "Featured image",
             {

@@ -45,6 +45,19 @@ def feed_reader(request: HttpRequest, token: str | None):
     return reader
 
 
+def latest(posts, reader) -> list[Post]:
+    """The newest of ``posts`` that ``reader`` may read, with what a feed item shows of
+    each: topics and tags (prefetched) and the author as the reader may see them."""
+    found = list(
+        posts.listed_for(reader)
+        .select_related("author")
+        .prefetch_related("topics", "tags")[:FEED_ITEMS]
+    )
+    for post in found:
+        post.feed_author = people.post_author(post, reader).name
+    return found
+
+
 class LatestPostsFeed(Feed):
     description = "The latest posts of the course blog."
 
@@ -58,10 +71,11 @@ class LatestPostsFeed(Feed):
         return reverse("posts:list")
 
     def items(self, reader) -> list[Post]:
-        posts = list(Post.objects.listed_for(reader).select_related("author")[:FEED_ITEMS])
-        for post in posts:
-            post.feed_author = people.post_author(post, reader).name
-        return posts
+        return latest(Post.objects.all(), reader)
+
+    def item_categories(self, post: Post) -> list[str]:
+        """Its topics and tags, as RSS categories (prefetched by ``latest``)."""
+        return [topic.name for topic in post.topics.all()] + [tag.name for tag in post.tags.all()]
 
     def item_title(self, post: Post) -> str:
         return single_line(post.title)

@@ -34,13 +34,18 @@ class PostForm(forms.ModelForm):
         model = Post
         fields = [
             "title", "body", "excerpt", "featured_image", "featured_image_alt",
-            "featured_image_caption", "featured_image_credit", "comments_open",
+            "featured_image_caption", "featured_image_credit", "comments_open", "topics", "tags",
         ]  # fmt: skip
         widgets = {
             "body": forms.Textarea(attrs={"rows": 20, "class": "rich-text-source"}),
             "excerpt": forms.Textarea(attrs={"rows": 3}),
+            "topics": forms.CheckboxSelectMultiple,
         }
-        help_texts = {"excerpt": "A sentence or two for the home page (optional)."}
+        help_texts = {
+            "excerpt": "A sentence or two for the home page (optional).",
+            "topics": "The course topics your post is about (as many as fit).",
+            "tags": "Comma-separated keywords: “Cold War, China”.",
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,6 +91,7 @@ class PostForm(forms.ModelForm):
             post.author = self.user
         if commit:
             post.save()
+            self._save_m2m()  # topics and tags
         return post
 
 

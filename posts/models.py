@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
+from taggit.managers import TaggableManager
 
 from accounts import people
 from accounts.roles import is_instructor
@@ -210,6 +211,8 @@ class Post(models.Model):
         help_text="Unsaved edits of a published post (title, body, excerpt, saved_at).",
     )
     sources = models.ManyToManyField("Source", through="Citation", related_name="posts")
+    topics = models.ManyToManyField("topics.Topic", blank=True, related_name="posts")
+    tags = TaggableManager(blank=True, help_text="Comma-separated: “Cold War, China”.")
     discussion_version = models.PositiveIntegerField(
         default=0,
         editable=False,

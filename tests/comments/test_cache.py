@@ -39,9 +39,9 @@ def test_a_logged_in_reader_gets_the_discussion_from_the_cache(
     member.force_login(student)
     page(post, member)
     # session, user, the reader's role, the post (with the site's version), their
-    # editable comments and the Works Cited; the rules were read at this site version
-    # already, and the discussion itself comes from the cache
-    with django_assert_num_queries(6):
+    # editable comments, the Works Cited, topics and tags; the rules were read at this
+    # site version already, and the discussion itself comes from the cache
+    with django_assert_num_queries(8):
         assert "30 thoughts on" in page(post, member)
 
 
