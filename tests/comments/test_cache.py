@@ -12,6 +12,7 @@ from comments import personal_data
 from comments.forms import issue_stamp
 from comments.models import Comment, DiscussionSettings
 from tests.factories import make_comment
+from tests.figures import POST_PAGE_QUERIES_MEMBER, POST_PAGE_QUERIES_WARM
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,12 @@ def page(post, client=None, **params) -> str:
     return (client or Client()).get(post.get_absolute_url(), params).content.decode()
 
 
-def test_a_warm_page_costs_two_queries(post, django_assert_num_queries):
+def test_a_warm_page_costs_only_the_queries_of_its_cache_key(post, django_assert_num_queries):
     for _ in range(30):
         make_comment(post)
     page(post)
     # the post and the discussion settings, for the cache key; the page is cached
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(POST_PAGE_QUERIES_WARM):
         html = page(post)
     assert "30 thoughts on" in html
 
@@ -45,10 +46,8 @@ def test_a_logged_in_reader_gets_the_discussion_from_the_cache(
     member = Client()
     member.force_login(student)
     page(post, member)
-    # session, user, post, settings, Works Cited, the reader's two permission lookups
-    # (may they edit the post?) and their editable comments; the discussion itself
-    # comes from the cache
-    with django_assert_num_queries(8):
+    # the discussion itself comes from the cache (tests/figures.py lists the queries)
+    with django_assert_num_queries(POST_PAGE_QUERIES_MEMBER):
         assert "30 thoughts on" in page(post, member)
 
 
