@@ -77,6 +77,7 @@ SIZES = (100, 1000, 5000)
 THREADS_DIR = Path(os.environ.get("BENCH_THREADS_DIR", ROOT.parent / "shared" / "bench"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WRK_TIMEOUT = 60
 WRITES = int(os.environ.get("BENCH_WRITES", "100"))
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 ISSUED = Signer(salt=FORM_SIGNER_SALT).sign(str(int(time.time()) - 60))
@@ -219,7 +220,9 @@ def first_page_bytes(post) -> dict:
 
 
 def wrk(url: str, seconds: int = WRK_SECONDS) -> dict:
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url]
+    # wrk drops answers slower than its timeout (2 s by default) from every figure, which
+    # would flatter us against a slow baseline: wait for them.
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", f"--timeout={WRK_TIMEOUT}s", "--latency", url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = {
@@ -357,6 +360,7 @@ def print_server(r: dict) -> None:
         print(
             f"gunicorn {name:>8}: {w['requests_per_second']:8.1f} req/s, p50 {w['p50_ms']} ms, "
             f"p99 {w['p99_ms']} ms, non-2xx {w['non_2xx']}"
+            + (f", socket errors: {w['socket_errors']}" if w["socket_errors"] else "")
         )
     print(
         f"worker memory after the 5,000-comment page: {r['worker_rss_mib']} MiB (peak {r['worker_peak_mib']} MiB)"
