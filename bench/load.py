@@ -258,8 +258,6 @@ def run_clients(
     from comments.moderation import FLOOD_SECONDS
 
     ledger = Ledger()
-    began = time.monotonic()
-    deadline = began + seconds
     clients = [
         LoadClient(
             kind,
@@ -273,9 +271,19 @@ def run_clients(
         )
         for number, kind in enumerate(kinds)
     ]
-    threads = [threading.Thread(target=client.run, args=(deadline,)) for client in clients]
+    # The clock starts once every client has logged in and read the page, so a slow
+    # start costs no client its turn to write.
+    clock = {}
+    ready = threading.Barrier(
+        len(clients) + 1, action=lambda: clock.update(began=time.monotonic()), timeout=120
+    )
+    threads = [
+        threading.Thread(target=client.run, args=(ready, clock, seconds)) for client in clients
+    ]
     for thread in threads:
         thread.start()
+    ready.wait()
+    began = clock["began"]
     time.sleep(max(0.0, began + seconds / 2 - time.monotonic()))
     kill = server.kill_worker()
     for thread in threads:
@@ -339,9 +347,15 @@ class LoadClient:
         self.next_write = 0.0
         self.sent = 0
 
-    def run(self, deadline: float) -> None:
-        if self.kind.role is not None and not self.log_in():
+    def run(self, ready: threading.Barrier, clock: dict, seconds: float) -> None:
+        """Log in (members) and read the page, wait for every client, then go on until
+        ``seconds`` after the start."""
+        started = (self.kind.role is None or self.log_in()) and self.read(self.post_url)
+        ready.wait()
+        if not started:
+            self.ledger.fail(f"{self.name} could not start")
             return
+        deadline = clock["began"] + seconds
         while time.monotonic() < deadline:
             stamp = self.ripe_stamp() if self.kind.writes else None
             turn = self.sent == 0 or self.rng.random() < WRITE_SHARE  # the first as soon as may be
@@ -405,10 +419,7 @@ class LoadClient:
                 data={"login": self.name, "password": PASSWORD, "csrfmiddlewaretoken": token[1]},
                 headers={"Referer": f"{self.base}/accounts/login/"},
             )
-        if response is None or response.status_code != 302:
-            self.ledger.fail(f"{self.name} could not log in")
-            return False
-        return True
+        return response is not None and response.status_code == 302
 
     def write(self, stamp: str) -> None:
         targets = reply_targets(self.page)
