@@ -9,9 +9,11 @@ serves it with gunicorn in the production configuration and runs four kinds of
 client, taken in turn (``--clients 4`` runs one of each):
 
 - anonymous readers: no login and no session, so they get the anonymous page cache;
-- guest writers: no login; each comment under a new name and email, so the flood
-  rule (which knows a guest by IP address and email) never applies and every
-  comment is a first one, held for moderation and shown to its author alone;
+- guest writers: no login; each comment under a new name and email and from an
+  address of its own (X-Forwarded-For, the load test playing the trusted proxy),
+  so neither the flood rule (an address and an email) nor a ceiling per address
+  counts different people as one, and every comment is a first one, held for
+  moderation and shown to its author alone;
 - instructors: logged in, approved at once and never flooding: the write load;
 - students: logged in, approved at once, one comment per flood interval.
 
@@ -182,6 +184,8 @@ def main() -> int:
         "STATIC_MANIFEST": "1",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        # The load test plays the proxy in front, so each guest can have an address of its own.
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursblog.settings")
@@ -315,6 +319,12 @@ def reply_targets(page: str) -> list[str]:
     ]
 
 
+def guest_address(client: int, comment: int) -> str:
+    """A private address for each guest comment, so neither the flood rule (an address
+    and an email) nor a ceiling per address counts different people as one."""
+    return f"10.{client % 256}.{comment // 250 % 256}.{comment % 250 + 1}"
+
+
 def foreign_held_comments(page: str, reader: str) -> set[str]:
     """Guests whose comments (all held) show on a page ``reader`` was given."""
     return set(GUEST_MARKER.findall(page)) - {reader}
@@ -336,6 +346,7 @@ class LoadClient:
         flood_seconds: float,
     ) -> None:
         self.kind, self.name, self.base, self.post_url = kind, name, base, post_url
+        self.number = seed
         self.ledger = ledger
         self.rng = random.Random(seed)
         self.session = requests.Session()
@@ -433,16 +444,18 @@ class LoadClient:
             "csrfmiddlewaretoken": token.group(1) if token else "",
         }
         author = self.name
-        if self.kind.role is None:  # a guest: a new person each time
+        headers = {}
+        if self.kind.role is None:  # a guest: a new person, from an address of their own
             author = f"{self.name}.{self.sent}@example.org"
             data.update(name=f"Guest {self.name} {self.sent}", email=author)
+            headers["X-Forwarded-For"] = guest_address(self.number, self.sent)
         self.sent += 1
         write = Write(marker, self.kind.name, author)
         self.ledger.add_write(write)
-        request, response = self.send("POST", self.post_url, data=data)
+        request, response = self.send("POST", self.post_url, data=data, headers=headers)
         write.attempts.append(request)
         if request.status is None:  # the kill cut the answer off: send it again
-            request, response = self.send("POST", self.post_url, data=data)
+            request, response = self.send("POST", self.post_url, data=data, headers=headers)
             write.attempts.append(request)
         self.next_write = time.monotonic() + self.pause
         location = response.headers.get("Location", "") if response is not None else ""

@@ -1,5 +1,7 @@
 """The load test's verdict: what must have happened for a run to pass."""
 
+import ipaddress
+
 import pytest
 
 from bench.load import (
@@ -12,6 +14,7 @@ from bench.load import (
     check_run,
     check_writes,
     foreign_held_comments,
+    guest_address,
     load_database_url,
     reply_targets,
 )
@@ -226,3 +229,10 @@ def test_held_comments_belong_on_their_authors_pages_only():
 )
 def test_the_load_test_uses_a_database_of_its_own(url, expected):
     assert load_database_url(url) == expected
+
+
+def test_each_guest_comment_comes_from_an_address_of_its_own():
+    addresses = {guest_address(client, comment) for client in range(20) for comment in range(600)}
+
+    assert len(addresses) == 20 * 600
+    assert all(ipaddress.ip_address(address).is_private for address in addresses)
