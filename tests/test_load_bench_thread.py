@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from comments.models import Comment
 from posts.models import Post
+from tests.factories import make_comment
 
 SHARED_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 THREAD_100 = SHARED_BENCH / "thread-100.json"
@@ -34,6 +35,18 @@ def test_the_thread_loads_once_with_its_shape(capsys):
     levels = sorted(post.comments.values_list("level", flat=True))
     assert levels == sorted(item["depth"] for item in data["comments"])
     assert not post.comments.exclude(status=Comment.Status.APPROVED).exists()
+
+
+def test_a_thread_grown_since_it_was_loaded_is_loaded_afresh(capsys):
+    call_command("load_bench_thread", str(THREAD_100))
+    make_comment(Post.objects.get(), body="Benchmark reply")  # what bench/run.py's writes add
+
+    call_command("load_bench_thread", str(THREAD_100))
+
+    post = Post.objects.get()
+    assert post.comments.count() == len(json.loads(THREAD_100.read_text())["comments"])
+    assert not post.comments.filter(body="Benchmark reply").exists()
+    assert Comment.objects.tree_problems() == []
 
 
 def test_an_unreadable_file_is_a_clear_error(tmp_path):

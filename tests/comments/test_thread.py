@@ -13,6 +13,7 @@ from django.urls import reverse
 from comments.models import Comment, DiscussionSettings
 from comments.thread import Thread, display_date
 from tests.factories import make_comment, make_thread
+from tests.figures import POST_PAGE_QUERIES_COLD, POST_PAGE_QUERIES_COLD_ONE_PAGE
 from tests.html_tree import comment_nesting
 
 
@@ -135,15 +136,12 @@ def test_the_post_page_query_count_does_not_grow_with_the_discussion(
     made = bulk_thread(post, count)
     threads = sum(1 for comment in made if comment.parent_id is None)
     url = reverse("posts:detail", kwargs={"slug": post.slug})
-    # the post's versions (for the page cache), the post (with the site's version), the
-    # discussion settings, the course settings (has the course ended?), its Works Cited,
-    # topics and tags, the page's thread ids, its comments, the approved count for the
-    # heading, and who the instructors are (for their mark)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(POST_PAGE_QUERIES_COLD):  # tests/figures.py lists them
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
-    on_last_page = threads if threads <= 50 else (threads % 50 or 50)  # readers land there
+    per_page = DiscussionSettings.load().threads_per_page  # readers land on the last page
+    on_last_page = threads if threads <= per_page else (threads % per_page or per_page)
     assert len(re.findall(r'class="comment depth-1[ "]', html)) == on_last_page
     assert f"{count} thoughts on" in html
 
@@ -153,7 +151,7 @@ def test_without_pages_the_whole_discussion_shows(client, post, django_assert_nu
     rules.paginate = False
     rules.save()
     bulk_thread(post, 300)
-    with django_assert_num_queries(10):  # as above, less the thread ids of one page
+    with django_assert_num_queries(POST_PAGE_QUERIES_COLD_ONE_PAGE):
         html = client.get(post.get_absolute_url()).content.decode()
     assert html.count('class="comment depth-') == 300
 
@@ -211,6 +209,7 @@ def test_a_long_discussion_streams_the_same_page(client, post, settings):
     streamed = client.get(url, {"cpage": 1})
     assert streamed.streaming
     html = b"".join(streamed.streaming_content).decode()
-    csrf = re.compile(r'value="[^"]{64}"')
-    assert csrf.sub("", html) == csrf.sub("", whole)
+    # each page has its own CSRF token, and its form's issued stamp (to the second)
+    per_request = re.compile(r'value="[^"]{64}"|name="issued" value="[^"]*"')
+    assert per_request.sub("", html) == per_request.sub("", whole)
     assert comment_nesting(html) == comment_nesting(whole)

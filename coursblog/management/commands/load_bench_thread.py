@@ -3,7 +3,9 @@
 Every comment goes through Comment.save(), the write path real comments take
 (tree lock, nested-set insert, body sanitised once), and is approved. The post's
 slug comes from the file name ("thread-1000"), so the files never collide with
-the demo post they are modelled on. Idempotent: a loaded thread is left alone.
+the demo post they are modelled on. Idempotent: a loaded thread is left alone,
+unless comments were added to it since (the benchmark's write measurements add
+replies), in which case it is loaded afresh, so it is always measured as shipped.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ class Command(BaseCommand):
 def load_thread(data: dict, *, slug: str) -> Post:
     existing = Post.objects.filter(slug=slug).first()
     if existing is not None:
-        return existing
+        if existing.comments.count() == len(data["comments"]):
+            return existing
+        existing.delete()
     with transaction.atomic():
         spec = data["post"]
         author, _ = User.objects.get_or_create(username=slugify(spec["author"]) or "author")

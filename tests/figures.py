@@ -1,0 +1,20 @@
+"""Figures the documentation states, each in one place: the tests that pin them use these
+constants, and tests/test_documentation.py checks that the documentation says the same.
+
+Each count is what a post page costs in queries. When a count changes, change it here:
+the documentation test then names the sentence that must change with it.
+"""
+
+# An anonymous reader, nothing cached: the post's versions (for the page cache), the post
+# (with the site's version), the discussion settings, the course settings (has the course
+# ended?), its Works Cited, topics and tags, the page's thread ids, its comments, the
+# approved count for the heading, and who the instructors are (for their mark).
+POST_PAGE_QUERIES_COLD = 11
+# The same with the whole discussion on one page: no page to work out.
+POST_PAGE_QUERIES_COLD_ONE_PAGE = 10
+# An anonymous reader of a page the process keeps: the post's and the site's versions.
+POST_PAGE_QUERIES_WARM = 1
+# A logged-in reader, the discussion from the shared cache: session, user, the reader's
+# role, the post (with the site's version), their editable comments, the Works Cited,
+# topics and tags (the settings were read at this site version already).
+POST_PAGE_QUERIES_MEMBER = 8
