@@ -86,10 +86,10 @@ def test_a_student_writes_and_publishes_an_illustrated_essay(demo, new_page, pho
     post = Post.objects.get(title="Khrushchev and Mao")
     assert post.status == Post.Status.DRAFT
     assert [s.title for s in post.sources.order_by("citations__position")] == [
+        "Russia: A History",  # MLA order: Freeze before Lüthi
         "The Sino-Soviet Split: Cold War in the Communist World",
-        "Russia: A History",
     ]
-    assert post.citations.get(position=2).source == demo.sources.get(title="Russia: A History")
+    assert post.citations.get(position=1).source == demo.sources.get(title="Russia: A History")
 
     # A little more typing, saved automatically; then the tab is closed.
     page.locator(".rich-text-surface .ProseMirror p").last.click()
