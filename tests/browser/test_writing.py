@@ -42,8 +42,9 @@ def write_essay(page, photo) -> None:
     type_in_body(page, "Khrushchev's speech changed everything, as the CIA")
     for _ in "the CIA":
         body.press("Shift+ArrowLeft")
-    page.once("dialog", lambda dialog: dialog.accept("https://www.cia.gov/readingroom/"))
     toolbar(page, "Link")
+    page.fill("#link-dialog-href", "https://www.cia.gov/readingroom/")
+    page.press("#link-dialog-href", "Enter")
     body.press("End")
     type_in_body(page, " noted.")
     body.press("Enter")
