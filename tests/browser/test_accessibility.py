@@ -34,7 +34,7 @@ def serious_violations(page) -> list[str]:
     "state",
     [
         "guest", "reply-with-errors", "member", "home", "login", "signup", "editor",
-        "editor-errors", "phone-menu",
+        "editor-errors", "editor-link-dialog", "phone-menu",
     ],
 )  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
@@ -63,6 +63,12 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
             page.fill("#id_title", "")
             page.click("button[value=save]")
             expect(page.locator(".form-errors")).to_be_visible()
+        elif state == "editor-link-dialog":
+            page.locator(".rich-text-surface .ProseMirror p").first.dblclick()
+            page.keyboard.press("Control+k")
+            page.fill("#link-dialog-href", "not an address")
+            page.press("#link-dialog-href", "Enter")
+            expect(page.get_by_role("alert")).to_be_visible()
     else:
         if state == "member":
             log_in(page, "caroline")
