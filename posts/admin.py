@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, ProtectedError, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -113,7 +113,11 @@ class SourceAdmin(admin.ModelAdmin):
         )
         if form.is_valid():
             keep = form.cleaned_data["keep"]
-            report = keep.absorb(source for source in sources if source.pk != keep.pk)
+            try:
+                report = keep.absorb(source for source in sources if source.pk != keep.pk)
+            except ProtectedError:  # a post began citing one of them meanwhile
+                self.message_user(request, "Nothing was merged: try again.", messages.ERROR)
+                return None
             self.message_user(
                 request,
                 f"Merged {report.deleted} source(s) into “{keep}”: {report.moved} citation(s) "

@@ -366,7 +366,8 @@ class Source(models.Model):
         differences: a textarea sends CRLF line endings where we store LF."""
         if (fields.get("kind") or self.kind) != self.kind:
             return False
-        for name in mla.FIELDS:
+        # Fields its kind does not use are never shown, so they cannot have been changed.
+        for name in (name for name in mla.FIELDS if mla.uses(self.kind, name)):
             mine, theirs = getattr(self, name), fields.get(name)
             if name == "accessed":
                 if (mine or None) != (theirs or None):

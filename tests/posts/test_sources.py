@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from posts.models import Citation, Post, Source
@@ -83,6 +84,13 @@ class TestPickingACourseSource:
         old.refresh_from_db()
         save_with(client, as_sent(old))
         assert Post.objects.get().sources.get() == old
+
+    def test_a_picked_source_with_details_its_kind_does_not_use_is_cited_as_it_is(
+        self, client, writer
+    ):
+        book = make_source(title="Wolf Hall", container="Typed in the admin", pages="4")
+        save_with(client, as_sent(book))  # the editor hides them, but sends them
+        assert Post.objects.get().sources.get() == book
 
     def test_the_source_page_lists_every_post_citing_it(self, client, writer, history):
         cite(make_post(title="An earlier essay"), history)
@@ -320,6 +328,23 @@ class TestMerging:
         done = client.post(changelist, {**selected, "keep": copy.pk}, follow=True)
         assert "Merged 1 source(s)" in done.content.decode()
         assert list(Source.objects.all()) == [copy]
+
+    def test_a_merge_overtaken_by_a_new_citation_says_so(self, client, duplicates, monkeypatch):
+        history, copy = duplicates
+
+        def overtaken(source, duplicates):
+            raise ProtectedError("a post cites it", set())
+
+        monkeypatch.setattr(Source, "absorb", overtaken)
+        client.force_login(make_user("teacher", instructor=True))
+        response = client.post(
+            reverse("admin:posts_source_changelist"),
+            {"action": "merge_sources", "_selected_action": [history.pk, copy.pk],
+             "keep": history.pk},
+            follow=True,
+        )  # fmt: skip
+        assert "Nothing was merged: try again." in response.content.decode()
+        assert Source.objects.count() == 2
 
     def test_merging_needs_two_sources(self, client, history):
         client.force_login(make_user("teacher", instructor=True))
