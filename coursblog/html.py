@@ -128,8 +128,13 @@ def _image_attribute(tag: str, name: str, value: str) -> bool:
     return name in allowed[tag]
 
 
+def _link_attribute(tag: str, name: str, value: str) -> bool:
+    """Links: an address and a title, and target only to open a new tab (see _NewTabLinks)."""
+    return name in ("href", "title") or (name == "target" and value == "_blank")
+
+
 POST_ATTRIBUTES = {
-    "a": ["href", "title"],
+    "a": _link_attribute,
     "abbr": ["title"],
     "blockquote": ["cite"],
     "q": ["cite"],
@@ -244,6 +249,24 @@ class _Cleaner(Cleaner):
         return self.serializer.render(self.link_filter(source=filtered))
 
 
+NEW_TAB_LINK_REL = "noopener noreferrer"
+
+
+class _NewTabLinks(html5lib_shim.Filter):
+    """A link that opens a new tab gets rel="noopener noreferrer" whatever it was sent
+    with, so the page it opens can neither reach back into ours nor learn its address.
+
+    It runs after the sanitiser, which keeps no rel at all."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] == "StartTag" and token["name"] == "a":
+                attributes = token["data"]
+                if attributes.get((None, "target")) == "_blank":
+                    attributes[(None, "rel")] = NEW_TAB_LINK_REL
+            yield token
+
+
 def _set_comment_link_rel(attrs: dict, new: bool = False) -> dict:
     attrs[(None, "rel")] = COMMENT_LINK_REL
     return attrs
@@ -254,7 +277,11 @@ def _cleaner(kind: str) -> _Cleaner:
     if cleaners is None:
         cleaners = _local.cleaners = {
             "post": _Cleaner(
-                tags=POST_TAGS, attributes=POST_ATTRIBUTES, protocols=URL_PROTOCOLS, strip=True
+                tags=POST_TAGS,
+                attributes=POST_ATTRIBUTES,
+                protocols=URL_PROTOCOLS,
+                strip=True,
+                filters=[_NewTabLinks],
             ),
             "comment": _Cleaner(
                 tags=COMMENT_TAGS,

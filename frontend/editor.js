@@ -6,6 +6,7 @@
  */
 import { Editor, mergeAttributes, Node } from "@tiptap/core";
 import Blockquote from "@tiptap/extension-blockquote";
+import { TextSelection } from "@tiptap/pm/state";
 import StarterKit from "@tiptap/starter-kit";
 
 /* A block quote ends with an optional citation line: <cite>(pg. 92)</cite>. */
@@ -29,8 +30,7 @@ const Citation = Node.create({
         const { $from } = editor.state.selection;
         for (let depth = $from.depth; depth > 0; depth -= 1) {
           if ($from.node(depth).type.name === "blockquote") {
-            const after = $from.after(depth);
-            return editor.chain().insertContentAt(after, { type: "paragraph" }).setTextSelection(after + 1).run();
+            return leaveQuote(editor, $from.after(depth));
           }
         }
         return false;
@@ -41,7 +41,62 @@ const Citation = Node.create({
 
 const QuoteWithCitation = Blockquote.extend({
   content: "(paragraph | bulletList | orderedList)+ citation?",
+  addKeyboardShortcuts() {
+    return { ...this.parent?.(), Enter: ({ editor }) => enterInQuote(editor) };
+  },
 });
+
+/*
+ * Enter in a paragraph of a block quote. In text it starts a new paragraph of the
+ * quote (ProseMirror's own split would make an empty citation line there). In the
+ * empty last paragraph, as a second Enter, it leaves the quote and takes that empty
+ * line along, so no blank line is left in the quote or after it. Anything else,
+ * such as lists in a quote, gets the usual Enter.
+ */
+function enterInQuote(editor) {
+  const { $from, $to } = editor.state.selection;
+  const quote = $from.depth > 1 ? $from.node(-1) : null;
+  if ($from.parent.type.name !== "paragraph" || quote?.type.name !== "blockquote" || !$from.sameParent($to)) {
+    return false;
+  }
+  if ($from.parent.content.size > 0) {
+    const paragraph = editor.schema.nodes.paragraph;
+    return editor
+      .chain()
+      .command(({ tr }) => {
+        tr.deleteSelection().split(tr.selection.from, 1, [{ type: paragraph }]);
+        return true;
+      })
+      .scrollIntoView()
+      .run();
+  }
+  const lastText = quote.childCount - (quote.lastChild.type.name === "citation" ? 2 : 1);
+  if ($from.index(-1) !== lastText || lastText === 0) {
+    return false;
+  }
+  return leaveQuote(editor, $from.after(-1), { from: $from.before(), to: $from.after() });
+}
+
+/* Put the cursor in a paragraph right after the quote ending at quoteEnd: the empty
+   one already there (the editor keeps one at the end of the text), or a new one. */
+function leaveQuote(editor, quoteEnd, remove = null) {
+  return editor
+    .chain()
+    .command(({ tr }) => {
+      if (remove) {
+        tr.delete(remove.from, remove.to);
+      }
+      const after = tr.mapping.map(quoteEnd);
+      const next = tr.doc.resolve(after).nodeAfter;
+      if (!(next && next.type.name === "paragraph" && next.content.size === 0)) {
+        tr.insert(after, editor.schema.nodes.paragraph.create());
+      }
+      tr.setSelection(TextSelection.create(tr.doc, after + 1));
+      return true;
+    })
+    .scrollIntoView()
+    .run();
+}
 
 /* An uploaded picture: WebP and JPEG renditions with srcset, sizes and dimensions. */
 const Picture = Node.create({
@@ -173,7 +228,8 @@ function mount(textarea, options) {
       },
     },
     onUpdate: ({ editor: current }) => {
-      textarea.value = current.isEmpty ? "" : current.getHTML();
+      // The empty paragraph the editor keeps at the end, for the cursor, is not text.
+      textarea.value = current.isEmpty ? "" : current.getHTML().replace(/(<p><\/p>)+$/, "");
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
     },
   });
@@ -208,6 +264,19 @@ function mount(textarea, options) {
       event.preventDefault();
     }
   });
+  const linkButton = buttons.link.button;
+  linkButton.setAttribute("aria-haspopup", "dialog");
+  linkButton.setAttribute("aria-expanded", "false");
+  linkButton.setAttribute("aria-controls", "link-dialog");
+  linkButton.setAttribute("aria-keyshortcuts", "Control+K");
+  const linkDialog = makeLinkDialog(editor, wrapper, linkButton);
+  surface.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+      event.preventDefault();
+      linkDialog.open();
+    }
+  });
+
   toolbar.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-command]");
     if (!button) {
@@ -217,7 +286,7 @@ function mount(textarea, options) {
     if (spec.run) {
       spec.run(editor.chain().focus()).run();
     } else if (spec.id === "link") {
-      editLink(editor);
+      linkDialog.toggle();
     } else if (spec.id === "citation") {
       addCitation(editor);
     } else if (spec.id === "image") {
@@ -227,19 +296,156 @@ function mount(textarea, options) {
   return editor;
 }
 
-function editLink(editor) {
-  const current = editor.getAttributes("link").href || "https://";
-  const href = window.prompt("Link address (leave empty to remove the link)", current);
-  if (href === null) {
-    return;
+/*
+ * The Link button's dialog, shown under the text being linked: the address, "Open
+ * in a new tab" (off unless the link already opens one), and Remove link for an
+ * existing link. Enter saves, Escape closes; either way the focus goes back to the
+ * text. It holds no form of its own (it sits in the post's form), so nothing in it
+ * is sent with the post.
+ */
+function makeLinkDialog(editor, wrapper, linkButton) {
+  const panel = document.createElement("div");
+  panel.className = "link-dialog";
+  panel.id = "link-dialog";
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-labelledby", "link-dialog-title");
+  panel.hidden = true;
+  const element = (tag, props) => Object.assign(document.createElement(tag), props);
+  const title = element("p", { id: "link-dialog-title", className: "link-dialog-title" });
+  const address = element("input", { type: "url", id: "link-dialog-href", placeholder: "https://" });
+  address.setAttribute("autocomplete", "url");
+  const newTab = element("input", { type: "checkbox", id: "link-dialog-new-tab" });
+  const error = element("p", { id: "link-dialog-error", className: "field-error" });
+  error.setAttribute("role", "alert");
+  error.hidden = true;
+  const save = element("button", { type: "button", className: "submit", textContent: "Save link" });
+  const remove = element("button", { type: "button", className: "secondary", textContent: "Remove link" });
+  const cancel = element("button", { type: "button", className: "link-button", textContent: "Cancel" });
+  const addressField = element("p", { className: "link-dialog-address" });
+  addressField.append(element("label", { htmlFor: address.id, textContent: "Link address" }), address);
+  const tabField = element("p", { className: "checkbox-field" });
+  tabField.append(newTab, " ", element("label", { htmlFor: newTab.id, textContent: "Open in a new tab" }));
+  const actions = element("p", { className: "link-dialog-actions" });
+  actions.append(save, " ", remove, " ", cancel);
+  panel.append(title, addressField, tabField, error, actions);
+  wrapper.append(panel);
+
+  let range = null;
+
+  const close = () => {
+    if (panel.hidden) {
+      return;
+    }
+    panel.hidden = true;
+    linkButton.setAttribute("aria-expanded", "false");
+    editor.chain().focus().setTextSelection(range).run();
+  };
+
+  const open = () => {
+    const editing = editor.isActive("link");
+    if (editing) {
+      editor.chain().extendMarkRange("link").run();
+    }
+    const { from, to } = editor.state.selection;
+    range = { from, to };
+    const current = editor.getAttributes("link");
+    title.textContent = editing ? "Edit the link" : "Add a link";
+    address.value = current.href || "";
+    newTab.checked = current.target === "_blank";
+    remove.hidden = !editing;
+    error.hidden = true;
+    address.removeAttribute("aria-invalid");
+    panel.hidden = false;
+    linkButton.setAttribute("aria-expanded", "true");
+    // Under the line being linked, inside the editor's box.
+    const box = wrapper.getBoundingClientRect();
+    const line = editor.view.coordsAtPos(to);
+    panel.style.top = `${Math.round(line.bottom - box.top + 6)}px`;
+    const left = Math.min(line.left - box.left, box.width - panel.offsetWidth - 8);
+    panel.style.left = `${Math.max(8, Math.round(left))}px`;
+    address.focus();
+    address.select();
+  };
+
+  const apply = () => {
+    const href = linkAddress(address.value);
+    if (href === "") {
+      if (!remove.hidden) {
+        unlink();
+        return;
+      }
+      return refuse("Type the address the link goes to.");
+    }
+    if (href === null) {
+      return refuse("A link goes to a web address (https://…) or an email address (mailto:…).");
+    }
+    const attrs = newTab.checked
+      ? { href, target: "_blank", rel: "noopener noreferrer" }
+      : { href, target: null, rel: null };
+    const chain = editor.chain().focus().setTextSelection(range);
+    if (range.from === range.to && !editor.isActive("link")) {
+      chain.insertContent({ type: "text", text: href, marks: [{ type: "link", attrs }] });
+    } else {
+      chain.extendMarkRange("link").setLink(attrs);
+    }
+    chain.run();
+    panel.hidden = true;
+    linkButton.setAttribute("aria-expanded", "false");
+  };
+
+  const unlink = () => {
+    editor.chain().focus().setTextSelection(range).extendMarkRange("link").unsetLink().run();
+    panel.hidden = true;
+    linkButton.setAttribute("aria-expanded", "false");
+  };
+
+  const refuse = (message) => {
+    error.textContent = message;
+    error.hidden = false;
+    address.setAttribute("aria-invalid", "true");
+    address.setAttribute("aria-describedby", error.id);
+    address.focus();
+  };
+
+  save.addEventListener("click", apply);
+  remove.addEventListener("click", unlink);
+  cancel.addEventListener("click", close);
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    } else if (event.key === "Enter" && event.target.tagName === "INPUT") {
+      event.preventDefault(); // it would send the post's form
+      apply();
+    }
+  });
+  // A click elsewhere closes it, as a menu would.
+  document.addEventListener("mousedown", (event) => {
+    if (!panel.hidden && !panel.contains(event.target) && !linkButton.contains(event.target)) {
+      panel.hidden = true;
+      linkButton.setAttribute("aria-expanded", "false");
+    }
+  });
+  return { open, toggle: () => (panel.hidden ? open() : close()) };
+}
+
+/* A typed link address made whole ("example.org" → "https://example.org"), "" when
+   nothing was typed, null when it is not a web or email address. */
+function linkAddress(typed) {
+  const text = typed.trim();
+  if (text === "" || text === "https://") {
+    return "";
   }
-  if (href.trim() === "" || href.trim() === "https://") {
-    editor.chain().focus().extendMarkRange("link").unsetLink().run();
-  } else if (/^(https?:\/\/|mailto:)/i.test(href.trim())) {
-    editor.chain().focus().extendMarkRange("link").setLink({ href: href.trim() }).run();
-  } else {
-    window.alert("A link must start with https://, http:// or mailto:");
+  if (/^(https?:\/\/|mailto:)\S+$/i.test(text)) {
+    return text;
   }
+  if (/^[^\s:/]+@[^\s@]+\.[^\s@]+$/.test(text)) {
+    return `mailto:${text}`;
+  }
+  if (/^[^\s:/]+\.[^\s]+$/.test(text)) {
+    return `https://${text}`;
+  }
+  return null;
 }
 
 function addCitation(editor) {

@@ -18,7 +18,13 @@ from accounts.decorators import instructor_required, writer_required
 from accounts.roles import can_write_posts
 from course import term
 from posts import publishing
-from posts.forms import PostForm, SourceFormSet, initial_sources, save_sources
+from posts.forms import (
+    PostForm,
+    SourceFormSet,
+    initial_sources,
+    save_sources,
+    source_kind_guide,
+)
 from posts.models import Post
 from posts.views import render_post_page
 
@@ -58,10 +64,14 @@ def _editor(request: HttpRequest, post: Post) -> HttpResponse:
             initial=initial_sources(post) if post.pk else None, prefix="sources"
         )
         status = 200
+    listed_sources, offered_source = sources.listed_and_offered()
     context = {
         "post": post,
         "form": form,
         "sources": sources,
+        "listed_sources": listed_sources,
+        "offered_source": offered_source,
+        "source_kinds": source_kind_guide(),
         "needs_review": publishing.needs_review(request.user),
         "has_newer_autosave": bool(post.autosave) and request.GET.get("restore") != "autosave",
         "locked": locked,
@@ -79,11 +89,13 @@ def _save(request: HttpRequest, form: PostForm, sources) -> HttpResponse:
         return redirect("posts:preview", pk=post.pk)
     with transaction.atomic():
         post = form.save()
-        save_sources(post, sources.entries())
+        notes = save_sources(post, sources.entries())
         if action == "publish":
             status = publishing.publish(post, by=request.user)
         elif action == "unpublish":
             publishing.unpublish(post)
+    for note in notes:
+        messages.info(request, note)
     if action == "preview":
         return redirect("posts:preview", pk=post.pk)
     if action == "publish" and status == Post.Status.PUBLISHED:

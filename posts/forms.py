@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.utils import pretty_name
 
 from accounts.roles import is_instructor
 from images.models import Image
 from images.processing import ImageRejected
-from posts.models import Citation, Post, Source
+from posts import mla
+from posts.models import Citation, Post, Source, tidy_lines, title_problem
 
-SOURCE_FIELDS = [
-    "authors", "title", "container", "edition", "publisher", "year", "url", "pages", "accessed",
-]  # fmt: skip
+# What the source search sends back for the editor to fill in.
+SOURCE_FIELDS = ["kind", *mla.FIELDS]
 
 
 class PostForm(forms.ModelForm):
@@ -96,11 +99,15 @@ class PostForm(forms.ModelForm):
 
 
 class SourceForm(forms.Form):
-    """One entry of the Works Cited: an existing course source, or a new one."""
+    """One entry of the Works Cited: a course source cited as it is, or typed details.
+
+    Only the fields the kind uses are kept (mla.KIND_FIELDS); the editor hides the
+    others, and without JavaScript says which each kind uses."""
 
     source = forms.ModelChoiceField(
         queryset=Source.objects.all(), required=False, widget=forms.HiddenInput
     )
+    kind = forms.ChoiceField(label="Kind of source", choices=Source.Kind.choices, required=False)
     authors = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -108,50 +115,131 @@ class SourceForm(forms.Form):
     )
     title = forms.CharField(required=False, max_length=500)
     container = forms.CharField(
-        label="Container", required=False, max_length=500, help_text="Journal, website, book."
+        label="Container", required=False, max_length=500, help_text="The larger work it is in."
     )
-    edition = forms.CharField(required=False, max_length=100)
+    contributors = forms.CharField(
+        label="Other contributors",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line, last name first.",
+    )
+    edition = forms.CharField(required=False, max_length=100, help_text="For example “3rd ed.”")
+    volume = forms.CharField(required=False, max_length=40)
+    issue = forms.CharField(required=False, max_length=40)
     publisher = forms.CharField(required=False, max_length=300)
-    year = forms.CharField(label="Year or date", required=False, max_length=40)
-    url = forms.URLField(label="URL", required=False, max_length=1000, assume_scheme="https")
-    pages = forms.CharField(required=False, max_length=100)
-    accessed = forms.DateField(
-        label="Access date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    year = forms.CharField(
+        label="Year",
+        required=False,
+        max_length=40,
+        help_text="Or the full date, for example “4 Jan. 2016”.",
     )
+    pages = forms.CharField(required=False, max_length=100, help_text="For example “92-96”.")
+    url = forms.URLField(label="URL", required=False, max_length=1000, assume_scheme="https")
+    accessed = forms.DateField(
+        label="Access date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When you read it online.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = Source.Kind.BOOK
+        for name in mla.FIELDS:
+            field = self.fields[name]
+            # The model's rule for typed text (coursblog/text.py), refused with a message.
+            field.validators.extend(type(Source._meta.get_field(name)).default_validators)
+            field.label = _label(name)
+            # For the editor's script: the kinds that use the field, and its label for each.
+            field.kinds = " ".join(k for k in mla.KIND_FIELDS if mla.uses(k, name))
+            field.labels = json.dumps({kind: _label(name, kind) for kind in mla.KIND_FIELDS})
+
+    def clean_kind(self) -> str:
+        """A form from before kinds existed sends none: the picked source's, or a book."""
+        source = self.cleaned_data.get("source")
+        return self.cleaned_data["kind"] or (source.kind if source else Source.Kind.BOOK)
+
+    def clean_authors(self) -> str:
+        return tidy_lines(self.cleaned_data["authors"])
+
+    def clean_contributors(self) -> str:
+        return tidy_lines(self.cleaned_data["contributors"])
 
     def clean(self):
         cleaned = super().clean()
+        kind = cleaned.get("kind") or Source.Kind.OTHER
+        for name in mla.FIELDS:
+            if not mla.uses(kind, name):
+                cleaned[name] = None if name == "accessed" else ""
         source = cleaned.get("source")
-        if source is not None and any(
-            (cleaned.get(name) or None) != (getattr(source, name) or None) for name in SOURCE_FIELDS
-        ):
-            # A course source edited here becomes this post's own entry; the shared
-            # one, cited by other posts, stays as it was.
+        if source is not None and not source.has_details(cleaned):
+            # Edited here: the typed details are this entry now (save_sources finds
+            # the course's source for them, or adds one); the shared source stays.
             cleaned["source"] = None
-        if cleaned.get("source") is None and not (cleaned.get("title") or "").strip():
-            typed = [name for name in SOURCE_FIELDS if cleaned.get(name)]
-            if typed:
-                self.add_error("title", "Give the source a title.")
+        typed = cleaned.get("source") is None and not self._blank(cleaned)
+        if typed and (problem := title_problem(kind, cleaned.get("title"), cleaned.get("authors"))):
+            self.add_error("title", problem)
         return cleaned
 
+    @staticmethod
+    def _blank(data: dict) -> bool:
+        return not any(data.get(name) for name in mla.FIELDS)
+
     def is_empty(self) -> bool:
+        return self.cleaned_data.get("source") is None and self._blank(self.cleaned_data)
+
+    def details(self) -> dict:
+        """The typed details, as Source fields."""
         data = self.cleaned_data
-        return data.get("source") is None and not any(data.get(n) for n in SOURCE_FIELDS)
+        return {
+            "kind": data["kind"],
+            **{name: data.get(name) or ("" if name != "accessed" else None) for name in mla.FIELDS},
+        }
 
 
 class BaseSourceFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove this source from the Works Cited"
+
     def entries(self) -> list[Source | dict]:
-        """The kept entries in their order: a Source, or the fields of a new one."""
+        """The kept entries: a course Source cited as it is, or the details of one."""
         return [
-            form.cleaned_data["source"]
-            or {name: form.cleaned_data.get(name) or None for name in SOURCE_FIELDS}
-            for form in self.ordered_forms
-            if not form.is_empty()
+            form.cleaned_data["source"] or form.details()
+            for form in self.forms
+            if not self._should_delete_form(form) and not form.is_empty()
         ]
+
+    def listed_and_offered(self) -> tuple[list[SourceForm], SourceForm | None]:
+        """The entries to show, and the one blank entry offered for a new source.
+
+        A post with sources shows them and offers the blank entry behind "Add a
+        source" (JavaScript replaces it with a button that adds as many as wanted);
+        a post without any shows the blank entry itself."""
+        listed, blank = [], []
+        for number, form in enumerate(self.forms):
+            new = number >= self.initial_form_count()
+            fresh = new and not (form.is_bound and form.has_changed())
+            (blank if fresh else listed).append(form)
+        return listed, (blank[0] if blank else None)
+
+
+def _label(name: str, kind: str = "") -> str:
+    """A source field's label in the editor, for a kind or in general."""
+    default = SourceForm.base_fields[name].label or pretty_name(name)
+    return mla.label(name, kind, default) if kind else default
+
+
+def source_kind_guide() -> list[tuple[str, list[str]]]:
+    """Each kind of source with the fields it uses, for the editor without JavaScript."""
+    return [
+        (label, [_label(name, kind) for name in mla.KIND_FIELDS[kind]])
+        for kind, label in Source.Kind.choices
+    ]
 
 
 SourceFormSet = forms.formset_factory(
-    SourceForm, formset=BaseSourceFormSet, extra=1, can_delete=True, can_order=True
+    SourceForm, formset=BaseSourceFormSet, extra=1, can_delete=True
 )
 
 
@@ -159,24 +247,38 @@ def initial_sources(post: Post) -> list[dict]:
     return [
         {
             "source": citation.source,
-            **{name: getattr(citation.source, name) for name in SOURCE_FIELDS},
+            "kind": citation.source.kind,
+            **{name: getattr(citation.source, name) for name in mla.FIELDS},
         }
-        for citation in post.citations.select_related("source")
+        for citation in post.works_cited()
     ]
 
 
 @transaction.atomic
-def save_sources(post: Post, entries: list[Source | dict]) -> None:
-    """Make ``entries`` the post's Works Cited, in order. A new entry that matches a
-    course source exactly (same title and authors) reuses it."""
-    post.citations.all().delete()
-    for position, entry in enumerate(entries, start=1):
+def save_sources(post: Post, entries: list[Source | dict]) -> list[str]:
+    """Make ``entries`` the post's Works Cited, numbered in MLA order.
+
+    A picked course source is cited as it is. Typed details find the course's source
+    with the same title, authors and year (Source.objects.find_or_create), so typing
+    a source again never makes a copy of it. Returns a note for each entry whose
+    other details differed from the course's source it was matched to."""
+    notes, sources = [], []
+    for entry in entries:
         if isinstance(entry, Source):
-            source = entry
-        else:
-            fields = {name: value or "" for name, value in entry.items()}
-            fields["accessed"] = entry.get("accessed")
-            source = Source.objects.filter(
-                title__iexact=fields["title"], authors__iexact=fields["authors"]
-            ).first() or Source.objects.create(**fields)
-        Citation.objects.get_or_create(post=post, source=source, defaults={"position": position})
+            sources.append(entry)
+            continue
+        source, created = Source.objects.find_or_create(entry)
+        if not created and not source.has_details(entry):
+            notes.append(
+                f"“{source.title or source}” is already one of the course's sources, so your "
+                "entry cites it with the details it has. Ask your instructor if they need "
+                "correcting."
+            )
+        sources.append(source)
+    post.citations.all().delete()
+    ordered = sorted(dict.fromkeys(sources), key=mla.sort_key)
+    Citation.objects.bulk_create(
+        Citation(post=post, source=source, position=position)
+        for position, source in enumerate(ordered, start=1)
+    )
+    return notes

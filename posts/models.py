@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -262,6 +266,11 @@ class Post(models.Model):
                 return candidate
         raise AssertionError("unreachable")
 
+    def works_cited(self) -> list[Citation]:
+        """The post's citations in MLA order (mla.sort_key), whatever order they were typed."""
+        citations = self.citations.select_related("source")
+        return sorted(citations, key=lambda c: (mla.sort_key(c.source), c.position, c.pk))
+
     @property
     def is_published(self) -> bool:
         return (
@@ -288,24 +297,101 @@ class Post(models.Model):
         return caption or credit
 
 
+def _normalised_lines(text: str) -> list[str]:
+    """Lines of typed text without line-ending, spacing or composed-accent differences."""
+    text = unicodedata.normalize("NFC", text or "")
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def tidy_lines(text: str) -> str:
+    """One name per line, as stored: no blank or padded lines, no "\\r"."""
+    return "\n".join(_normalised_lines(text))
+
+
+def source_match_key(title: str, authors: str, year: str) -> str:
+    """What makes two typed sources the same work: title, authors and year, whatever
+    their case, spacing, line endings or trailing punctuation."""
+    parts = [
+        [line.casefold().rstrip(".,;:!? ") for line in _normalised_lines(text)]
+        for text in (title, authors, year)
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def title_problem(kind: str, title: str, authors: str) -> str:
+    """Every source needs a title, but an interview may go by the person interviewed."""
+    if (title or "").strip():
+        return ""
+    if kind == mla.Kind.INTERVIEW:
+        return (
+            ""
+            if (authors or "").strip()
+            else "Give the interview a title or the person interviewed."
+        )
+    return "Give the source a title."
+
+
+class SourceQuerySet(models.QuerySet):
+    def matching(self, *, title: str, authors: str, year: str) -> SourceQuerySet:
+        return self.filter(match_key=source_match_key(title, authors, year))
+
+    def find_or_create(self, fields: dict) -> tuple[Source, bool]:
+        """The course's source with these title, authors and year, or a new one."""
+        match = self.matching(
+            title=fields.get("title") or "",
+            authors=fields.get("authors") or "",
+            year=fields.get("year") or "",
+        ).order_by("pk")
+        if (source := match.first()) is not None:
+            return source, False
+        return self.create(**fields), True
+
+
 class Source(models.Model):
     """A work cited by one or more posts (the course textbook is cited by many)."""
 
+    Kind = mla.Kind
+
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.BOOK,
+        help_text="Decides which details the Works Cited entry has, and how MLA writes it.",
+    )
     authors = PlainTextAreaField(
         blank=True,
         help_text="One author per line, last name first: “Steinberg, Mark D.”. "
         "Add “, editor” after an editor's name.",
     )
-    title = PlainTextField(max_length=500)
+    title = PlainTextField(max_length=500, blank=True)
     container = PlainTextField(
-        max_length=500, blank=True, help_text="The larger work: journal, website, collection."
+        max_length=500,
+        blank=True,
+        help_text="The larger work: book, journal, newspaper, website, streaming service.",
+    )
+    contributors = PlainTextAreaField(
+        "other contributors",
+        blank=True,
+        help_text="The book's editors, a film's directors or an interviewer: "
+        "one per line, last name first.",
     )
     edition = PlainTextField(max_length=100, blank=True, help_text="For example “3rd ed.”")
+    volume = PlainTextField(max_length=40, blank=True)
+    issue = PlainTextField(max_length=40, blank=True)
     publisher = PlainTextField(max_length=300, blank=True)
     year = PlainTextField(max_length=40, blank=True, help_text="Year or full date.")
     url = models.URLField("URL", max_length=1000, blank=True)
     pages = PlainTextField(max_length=100, blank=True, help_text="For example “92-96”.")
     accessed = models.DateField("access date", null=True, blank=True)
+    match_key = models.CharField(
+        max_length=64,
+        db_index=True,
+        editable=False,
+        default="",
+        help_text="Title, authors and year normalised: how a source typed again is found.",
+    )
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["authors", "title"]
@@ -314,8 +400,75 @@ class Source(models.Model):
         first_author = self.authors.strip().splitlines()[0] if self.authors.strip() else ""
         return f"{first_author}: {self.title}" if first_author else self.title
 
+    def save(self, *args, **kwargs) -> None:
+        self.match_key = source_match_key(self.title, self.authors, self.year)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "match_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:source", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        self.authors, self.contributors = tidy_lines(self.authors), tidy_lines(self.contributors)
+        if problem := title_problem(self.kind, self.title, self.authors):
+            raise ValidationError({"title": problem})
+
     def mla_html(self) -> SafeString:
         return mla.works_cited_entry(self)
+
+    def has_details(self, fields: dict) -> bool:
+        """Do ``fields`` (as a form sends them) describe this source exactly?
+
+        Line endings, blank lines, padding and empty-versus-missing do not count as
+        differences: a textarea sends CRLF line endings where we store LF."""
+        if (fields.get("kind") or self.kind) != self.kind:
+            return False
+        # Fields its kind does not use are never shown, so they cannot have been changed.
+        for name in (name for name in mla.FIELDS if mla.uses(self.kind, name)):
+            mine, theirs = getattr(self, name), fields.get(name)
+            if name == "accessed":
+                if (mine or None) != (theirs or None):
+                    return False
+            elif _normalised_lines(mine or "") != _normalised_lines(theirs or ""):
+                return False
+        return True
+
+    @transaction.atomic
+    def absorb(self, duplicates: Iterable[Source]) -> MergeReport:
+        """Merge ``duplicates`` into this source: their citations move here and they go.
+
+        A post that cited this source and a duplicate keeps one citation, at the
+        earlier of their positions. The posts' pages change, so their cached copies
+        are dropped too."""
+        duplicate_pks = {source.pk for source in duplicates} - {self.pk}
+        citations = (
+            Citation.objects.select_for_update()
+            .filter(source_id__in={self.pk, *duplicate_pks})
+            .order_by("post_id", "position", "pk")
+        )
+        moved = combined = 0
+        for _, cited_by_post in itertools.groupby(citations, key=lambda c: c.post_id):
+            group = list(cited_by_post)
+            keeper = next((c for c in group if c.source_id == self.pk), group[0])
+            position = min(c.position for c in group)
+            extra = [c.pk for c in group if c is not keeper]
+            if extra:
+                Citation.objects.filter(pk__in=extra).delete()
+                combined += len(extra)
+            if keeper.source_id != self.pk or keeper.position != position:
+                moved += keeper.source_id != self.pk
+                Citation.objects.filter(pk=keeper.pk).update(source=self, position=position)
+        posts = Post.objects.filter(citations__source=self).distinct()
+        Post.objects.filter(pk__in=posts.values("pk")).update(updated_at=timezone.now())
+        deleted = Source.objects.filter(pk__in=duplicate_pks).delete()[1].get("posts.Source", 0)
+        return MergeReport(moved=moved, combined=combined, deleted=deleted)
+
+
+class MergeReport(NamedTuple):
+    moved: int  # citations that now point at the kept source
+    combined: int  # citations dropped because their post already cited it
+    deleted: int  # duplicate sources removed
 
 
 class Citation(models.Model):

@@ -90,7 +90,7 @@ def render_post_page(
     form = form or discussion.comment_form(request, post, rules)
     context = {
         "post": post,
-        "citations": post.citations.select_related("source"),
+        "citations": post.works_cited(),
         "preview": preview,
         "can_edit": post.can_be_edited_by(request.user),
         **discussion.context(request, post, form, rules, notice=notice),

@@ -124,6 +124,32 @@ def test_post_bodies_keep_the_essay_markup():
     assert sanitize_html(body) == body
 
 
+NEW_TAB = 'target="_blank" rel="noopener noreferrer"'
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        (f'<a href="/a" {NEW_TAB}>new tab</a>', f'<a href="/a" {NEW_TAB}>new tab</a>'),
+        ('<a href="/a" target="_blank">no rel</a>', f'<a href="/a" {NEW_TAB}>no rel</a>'),
+        ('<a rel="opener" href="/a" target="_blank">x</a>', f'<a href="/a" {NEW_TAB}>x</a>'),
+        ('<a href="/a" target="_top">frame</a>', '<a href="/a">frame</a>'),
+        ('<a href="/a" target="main">named</a>', '<a href="/a">named</a>'),
+        ('<a href="/a" rel="noopener">no target</a>', '<a href="/a">no target</a>'),
+        ('<p target="_blank">not a link</p>', "<p>not a link</p>"),
+    ],
+    ids=["kept", "rel added", "rel replaced", "top", "named target", "rel alone", "not a link"],
+)
+def test_post_links_may_open_a_new_tab_and_then_never_share_the_opener(sent, kept):
+    assert sanitize_html(sent) == kept
+    assert sanitize_html(kept) == kept
+
+
+def test_comment_links_never_keep_a_target():
+    html = render_comment_html('<a href="https://example.org/" target="_blank">x</a>')
+    assert "target" not in html
+
+
 def test_pasted_word_markup_comes_out_clean():
     pasted = (
         '<p class="MsoNormal" style="margin:0in;font-family:Calibri"><span lang="EN-US" '

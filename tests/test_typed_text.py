@@ -193,3 +193,26 @@ def test_nul_in_a_header_or_cookie_is_a_400(post):
     assert Client(HTTP_USER_AGENT="bot\x00").get(post.get_absolute_url()).status_code == 400
     client = Client(HTTP_COOKIE="sessionid=abc\x00def")
     assert client.get(post.get_absolute_url()).status_code == 400
+
+
+def test_the_works_cited_refuses_control_characters_with_a_message(client):
+    from accounts.roles import make_student
+
+    writer = make_user("citer")
+    make_student(writer)
+    client.force_login(writer)
+    response = client.post(
+        reverse("posts:write"),
+        {
+            "title": "An essay",
+            "body": "<p>Kept.</p>",
+            "sources-TOTAL_FORMS": "1",
+            "sources-INITIAL_FORMS": "0",
+            "sources-0-kind": "book",
+            "sources-0-title": "A\x1bHistory",
+            "sources-0-authors": "Riasanovsky, Nicholas V.",
+        },
+    )
+    assert response.status_code == 400
+    assert "control characters" in response.content.decode()
+    assert not Post.objects.filter(author=writer).exists()

@@ -1,6 +1,6 @@
 /*
  * The editor page: the rich-text body, autosave, and the Works Cited list (add,
- * remove, reorder, and pick a source the course already cites). Without
+ * remove, choose the kind, and pick a source the course already cites). Without
  * JavaScript the page is a plain form that does all of this with page loads.
  */
 (function () {
@@ -107,7 +107,9 @@
     }
   });
 
-  /* Works Cited. */
+  /* Works Cited: add and remove entries, show the fields each kind of source uses,
+     and offer the course's sources next to the field being typed in. The server
+     puts the list in MLA order when it saves. */
   var list = document.getElementById("source-list");
   var template = document.getElementById("source-template");
   var total = form.elements["sources-TOTAL_FORMS"];
@@ -122,7 +124,6 @@
 
   function renumber() {
     entries().forEach(function (entry, index) {
-      entry.querySelector("input[name$='-ORDER']").value = String(index + 1);
       entry.querySelector(".source-number").textContent = String(index + 1);
     });
   }
@@ -137,43 +138,54 @@
     total.value = String(index + 1);
     enhance(entry);
     renumber();
-    entry.querySelector("textarea, input[type='text']").focus();
+    entry.querySelector("select[name$='-kind']").focus();
+  }
+
+  /* Only the fields the kind uses, under the names it gives them. */
+  function showKind(entry) {
+    var kind = entry.querySelector("select[name$='-kind']").value;
+    entry.querySelectorAll(".source-field").forEach(function (wrapper) {
+      wrapper.hidden = wrapper.getAttribute("data-kinds").split(" ").indexOf(kind) === -1;
+      var label = wrapper.querySelector("label");
+      var names = JSON.parse(wrapper.getAttribute("data-labels"));
+      if (label && names[kind]) {
+        label.textContent = names[kind];
+      }
+    });
   }
 
   function enhance(entry) {
     var controls = document.createElement("p");
     controls.className = "source-controls";
-    [
-      ["up", "Move up"],
-      ["down", "Move down"],
-      ["remove", "Remove"],
-    ].forEach(function (pair) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "link-button";
-      button.setAttribute("data-source-action", pair[0]);
-      button.textContent = pair[1];
-      controls.appendChild(button);
-      controls.appendChild(document.createTextNode(" "));
-    });
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link-button";
+    remove.setAttribute("data-source-action", "remove");
+    remove.textContent = "Remove this source";
+    controls.appendChild(remove);
     entry.appendChild(controls);
     var deleteBox = entry.querySelector("input[name$='-DELETE']");
     if (deleteBox) {
       deleteBox.closest("p").hidden = true;
     }
-    var orderBox = entry.querySelector("input[name$='-ORDER']");
-    if (orderBox) {
-      orderBox.closest("p").hidden = true;
-    }
+
+    var kind = entry.querySelector("select[name$='-kind']");
+    kind.addEventListener("change", function () {
+      unlink(entry);
+      showKind(entry);
+    });
+    showKind(entry);
+
     var suggestions = document.createElement("div");
     suggestions.className = "source-suggestions";
     suggestions.setAttribute("aria-live", "polite");
-    entry.querySelector(".source-fields").before(suggestions);
     ["title", "authors"].forEach(function (name) {
       var field = entry.querySelector("[name$='-" + name + "']");
       var pending = null;
       field.addEventListener("input", function () {
         unlink(entry);
+        // The offers go right under the field being typed in.
+        field.closest(".source-field").appendChild(suggestions);
         if (pending) {
           window.clearTimeout(pending);
         }
@@ -181,6 +193,11 @@
           suggest(entry, suggestions, field.value);
         }, 250);
       });
+    });
+    entry.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && suggestions.textContent) {
+        suggestions.textContent = "";
+      }
     });
     entry.querySelectorAll(".source-fields input, .source-fields textarea").forEach(function (field) {
       if (!/-(title|authors)$/.test(field.name)) {
@@ -244,6 +261,7 @@
         field.value = source[name] === null ? "" : source[name];
       }
     });
+    showKind(entry);
     entry.querySelector("input[name$='-source']").value = String(source.id);
     var linked = entry.querySelector(".source-linked");
     linked.textContent = "Picked from the course's sources: " + source.entry;
@@ -251,26 +269,35 @@
   }
 
   list.addEventListener("click", function (event) {
-    var button = event.target.closest("button[data-source-action]");
+    var button = event.target.closest("button[data-source-action='remove']");
     if (!button) {
       return;
     }
     var entry = button.closest(".source-entry");
-    var action = button.getAttribute("data-source-action");
-    if (action === "remove") {
-      entry.querySelector("input[name$='-DELETE']").checked = true;
+    var deleteBox = entry.querySelector("input[name$='-DELETE']");
+    if (deleteBox) {
+      deleteBox.checked = true;
       entry.hidden = true;
-    } else if (action === "up" && entry.previousElementSibling) {
-      list.insertBefore(entry, entry.previousElementSibling);
-    } else if (action === "down" && entry.nextElementSibling) {
-      list.insertBefore(entry.nextElementSibling, entry);
+    } else {
+      entry.remove(); // a blank entry offered to a post without sources: nothing to delete
     }
     renumber();
-    button.focus();
+    document.getElementById("add-source").focus();
   });
 
   entries().forEach(enhance);
   renumber();
+  // With JavaScript, "Add a source" adds entries here instead of the one offered
+  // below the list, and the fields follow the kind, so the note is not needed.
+  var offer = document.getElementById("source-offer");
+  if (offer) {
+    var offered = Number(/-(\d+)-kind$/.exec(offer.querySelector("select[name$='-kind']").name)[1]);
+    if (offered === Number(total.value) - 1) {
+      total.value = String(offered); // the next entry added takes its place
+    }
+    offer.remove();
+  }
+  document.getElementById("source-kinds-note").hidden = true;
   var add = document.getElementById("add-source");
   add.hidden = false;
   add.addEventListener("click", addEntry);

@@ -32,11 +32,19 @@ def serious_violations(page) -> list[str]:
 
 @pytest.mark.parametrize(
     "state",
-    ["guest", "reply-with-errors", "member", "home", "login", "signup", "editor", "editor-errors"],
-)
+    [
+        "guest", "reply-with-errors", "member", "home", "login", "signup", "editor",
+        "editor-errors", "editor-link-dialog", "phone-menu",
+    ],
+)  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
-    page = new_page()
-    if state == "home":
+    page = new_page(viewport={"width": 320, "height": 640} if state == "phone-menu" else None)
+    if state == "phone-menu":
+        log_in(page, "instructor")
+        page.goto("/")
+        page.locator("#site-menu > summary").click()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    elif state == "home":
         page.goto("/")
     elif state == "login":
         page.goto("/accounts/login/")
@@ -55,6 +63,12 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
             page.fill("#id_title", "")
             page.click("button[value=save]")
             expect(page.locator(".form-errors")).to_be_visible()
+        elif state == "editor-link-dialog":
+            page.locator(".rich-text-surface .ProseMirror p").first.dblclick()
+            page.keyboard.press("Control+k")
+            page.fill("#link-dialog-href", "not an address")
+            page.press("#link-dialog-href", "Enter")
+            expect(page.get_by_role("alert")).to_be_visible()
     else:
         if state == "member":
             log_in(page, "caroline")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from posts.models import Post
+from posts.models import Citation, Post, Source
 
 pytestmark = pytest.mark.browser
 
@@ -37,3 +37,32 @@ def test_the_instructor_adds_a_post_with_sources(demo, new_page):
     page.goto(post.get_absolute_url())
     expect(page.locator(".works-cited")).to_contain_text("Riasanovsky, Nicholas V., and Mark D.")
     expect(page).to_have_url(re.compile(r"/posts/detente-and-its-discontents/$"))
+
+
+def test_the_instructor_merges_duplicate_sources(demo, new_page):
+    textbook = demo.sources.get(title="A History of Russia")
+    copy = Source.objects.create(
+        title="A History of Russia.", authors="Riasanovsky, Nicholas V.\nSteinberg, Mark D.",
+        year="2018", publisher="Oxford UP",
+    )  # fmt: skip
+    other = Post.objects.create(title="Another essay", author=demo.author, status="published")
+    Citation.objects.create(post=other, source=copy, position=1)
+    page = new_page()
+    page.goto("/admin/login/?next=/admin/posts/source/")
+    page.fill("#id_username", "instructor")
+    page.fill("#id_password", "coursblog-demo")
+    page.click("input[type=submit]")
+
+    for source in (textbook, copy):
+        page.check(f"input[name=_selected_action][value='{source.pk}']")
+    page.select_option("select[name=action]", "merge_sources")
+    page.click("button[name=index]")
+    expect(page.locator("#merge-sources")).to_contain_text("cited by 1 post")
+    page.check(f"#merge-sources input[name=keep][value='{textbook.pk}']")
+    page.click("#merge-sources input[type=submit]")
+
+    expect(page.locator(".messagelist")).to_contain_text("Merged 1 source(s)")
+    assert not Source.objects.filter(pk=copy.pk).exists()
+    assert other.sources.get() == textbook
+    page.goto(f"/sources/{textbook.pk}/")
+    expect(page.locator("main li")).to_have_count(2)

@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from accounts.roles import make_student
 from course.models import CourseSettings
 from images.models import Image
 from posts.models import Post, Source
@@ -15,14 +14,6 @@ from tests.factories import cite, make_post, make_source, make_user
 
 pytestmark = pytest.mark.django_db
 WRITE = reverse("posts:write")
-
-
-@pytest.fixture
-def writer(client):
-    user = make_user("anderson", first_name="Anderson")
-    make_student(user)
-    client.force_login(user)
-    return user
 
 
 def sources_data(*entries, prefix="sources", initial=0):
