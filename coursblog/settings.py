@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "images",
     "posts",
     "comments",
+    "archive",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("images/", include("images.urls")),
     path("comments/", include("comments.urls")),
+    path("archive/", include("archive.urls")),
     path("admin/", admin.site.urls),
     path("", include("posts.urls")),
 ]

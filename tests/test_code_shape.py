@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["accounts", "comments", "course", "coursblog", "images", "posts"]
+APPS = ["accounts", "archive", "comments", "course", "coursblog", "images", "posts"]
 
 
 def _project_modules():
