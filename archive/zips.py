@@ -1,20 +1,34 @@
-"""ZIP files out: written to a file or sent while they are made.
+"""ZIP files in and out: written to a file or sent while they are made, and read only
+once nothing in them can reach outside their folder or fill the disk.
 
 Writing goes through the standard library's ``zipfile``, which writes to a stream it
 cannot seek (data descriptors after each member), so a download starts with the
 first page made and no copy of the whole ZIP is ever held or stored.
+
+Reading: ``checked_zip`` looks at the central directory before a byte is extracted
+and refuses a member named outside the ZIP's folder (``../``, an absolute or drive
+path, a backslash), a symbolic link, an encrypted member, more than ``max_bytes``
+uncompressed, or a member (or the whole) compressed more than ``max_ratio`` times.
+zipfile itself stops a member at its declared size (a lying header fails its CRC
+check), so the declared sizes are the sizes extracted.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import stat
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
+
+# Below this size a member may compress as much as it likes (a page of repeated
+# markup does): it cannot fill a disk.
+RATIO_FLOOR_BYTES = 1024 * 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,3 +110,66 @@ class _Pipe(io.RawIOBase):
         data = b"".join(self._chunks)
         self._chunks.clear()
         return data
+
+
+class UnsafeZip(Exception):
+    """The ZIP is refused; the message says why, for the person who gave it."""
+
+
+def checked_zip(source, *, max_bytes: int, max_ratio: int) -> zipfile.ZipFile:
+    """``source`` (a path or a binary file) opened as a ZIP, once its directory shows
+    nothing unsafe (see the module docstring). Raises UnsafeZip."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnsafeZip(f"This is not a ZIP file that can be read ({error}).") from error
+    try:
+        _check_members(archive.infolist(), max_bytes=max_bytes, max_ratio=max_ratio)
+    except UnsafeZip:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_members(infos: list[zipfile.ZipInfo], *, max_bytes: int, max_ratio: int) -> None:
+    total = compressed = 0
+    for info in infos:
+        problem = unsafe_name(info.filename)
+        if problem:
+            raise UnsafeZip(f"The ZIP holds “{info.filename}”, {problem}.")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise UnsafeZip(f"The ZIP holds “{info.filename}”, a symbolic link.")
+        if info.flag_bits & 0x1:
+            raise UnsafeZip(f"The ZIP holds “{info.filename}”, which is encrypted.")
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise UnsafeZip(
+                f"“{info.filename}” would grow {info.file_size // max(info.compress_size, 1):,} "
+                f"times when extracted (at most {max_ratio} is accepted): a ZIP bomb."
+            )
+        total += info.file_size
+        compressed += info.compress_size
+    if total > max_bytes:
+        raise UnsafeZip(
+            f"The ZIP's files would take {total:,} bytes when extracted; "
+            f"at most {max_bytes:,} are accepted (IMPORT_MAX_BYTES)."
+        )
+    if total > RATIO_FLOOR_BYTES and total > max_ratio * max(compressed, 1):
+        raise UnsafeZip(
+            f"The ZIP would grow {total // max(compressed, 1):,} times when extracted "
+            f"(at most {max_ratio} is accepted): a ZIP bomb."
+        )
+
+
+def unsafe_name(name: str) -> str:
+    """Why a path named inside a ZIP (or a backup) would reach outside its folder, or ""."""
+    if not name or "\x00" in name:
+        return "an empty name"
+    if "\\" in name:
+        return "a path with a backslash (a Windows path)"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "an absolute path"
+    if ".." in PurePosixPath(name).parts:
+        return "a path outside the ZIP's folder"
+    return ""

@@ -44,3 +44,11 @@ def stored_names(image: Image) -> list[str]:
 
 def load_demo() -> None:
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
