@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "lti",
     "topics",
     "wordpress",
+    "archive",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 
@@ -276,6 +277,13 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "coursblog.views.csrf_failure"
+
+# A course backup (import_course) is refused before anything is extracted when its
+# files would take more than this many bytes, or when one of them (or the whole) is
+# compressed more than this many times: the marks of a ZIP bomb. Images hardly
+# compress; the course's JSON compresses about ten times.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024**3)
+IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)
 
 # The site's address, for links in emails (sent outside any request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("images/", include("images.urls")),
     path("comments/", include("comments.urls")),
     path("lti/", include("lti.urls")),
+    path("archive/", include("archive.urls")),
     path("admin/", admin.site.urls),
     path("wordpress/", include("wordpress.urls")),
     path("", include("topics.urls")),

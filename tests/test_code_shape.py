@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["accounts", "comments", "course", "coursblog", "images", "lti", "posts"]
+APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
 
 
 def _project_modules():

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import unquote, urlsplit
 
+from allauth.core.context import request_context
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -41,6 +42,7 @@ from taggit.models import Tag
 
 from accounts import roles
 from accounts.models import User
+from accounts.roster import send_invitation
 from comments.importing import NewComment, insert_threads
 from comments.models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH, Comment
 from coursblog.html import plain_text, render_comment_html
@@ -743,10 +745,6 @@ class Importer:
     # Invitations ----------------------------------------------------------------------
 
     def _invite(self, user: User) -> None:
-        from allauth.core.context import request_context
-
-        from accounts.roster import send_invitation
-
         request = self.options.request or site_request()
         with request_context(request):  # allauth builds the link from "the" request
             try:
