@@ -144,3 +144,28 @@ def test_the_gunicorn_configuration_treats_an_empty_variable_as_unset(monkeypatc
     empty = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     settings = ("bind", "workers", "threads", "max_requests", "timeout", "accesslog", "loglevel")
     assert {k: empty[k] for k in settings} == {k: unset[k] for k in settings}
+
+
+def test_make_run_links_emails_to_the_address_it_serves():
+    """`PORT=18500 make run`: links in emails point at port 18500, as with make serve."""
+    clean = {k: v for k, v in os.environ.items() if k not in ENV_VARIABLES | {"HOST", "PORT"}}
+    commands = subprocess.run(
+        ["make", "-n", "run"],
+        cwd=ROOT,
+        env={**clean, "PORT": "18500"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    runserver = next(line for line in commands.splitlines() if " runserver " in line)
+    assert runserver.endswith(" runserver 127.0.0.1:18500")
+    # The same command, with the environment make gives it, asked for SITE_URL instead.
+    show_site_url = runserver.replace(
+        "manage.py runserver 127.0.0.1:18500",
+        "manage.py shell --no-imports -c "
+        "'from django.conf import settings; print(settings.SITE_URL)'",
+    )
+    result = subprocess.run(
+        ["sh", "-c", show_site_url], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "http://127.0.0.1:18500", result.stderr
