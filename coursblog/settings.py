@@ -180,6 +180,8 @@ if MEDIA_STORAGE == "s3":
 WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 3600)
 # Without collected files (development, tests), whitenoise serves from the apps' folders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Files browsers expect at the site's root: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # How long a rendered discussion page may stay cached (0: never cache it). Its key
