@@ -21,6 +21,11 @@ max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = 200
 timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 20
+# Request line and headers (gunicorn's defaults, stated: docs/deploy.md matches nginx
+# to them). Bodies are limited by the app (coursblog/middleware.py), which answers 413.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 keepalive = 5
 # The app loads in each worker after the fork: a worker that dies takes nothing with it.
 preload_app = False

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "coursblog.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything that reads a request's body.
+    "coursblog.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -254,6 +256,18 @@ CSRF_FAILURE_VIEW = "coursblog.views.csrf_failure"
 
 # The site's address, for links in emails (sent outside any request).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# What a request may send (coursblog/middleware.py answers 413 above it, before
+# anything reads the body). Forms and autosave, whose post body can be long HTML,
+# get REQUEST_MAX_BYTES; the image upload and the editor's post form (with its
+# featured image) get an image's worth more.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 4 * 1024 * 1024)
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_REQUEST_MAX_BYTES = REQUEST_MAX_BYTES + IMAGE_MAX_BYTES
+# Django's own limits, in line with those: form fields may fill the general limit,
+# and a file over 2.5 MB waits in a temporary file rather than in a worker's memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # A comment form sent sooner than this after it was shown is a bot; later than the
 # maximum, it has expired. Both refusals keep what was typed.
 COMMENT_FORM_MIN_SECONDS = env_int("COMMENT_FORM_MIN_SECONDS", 3)

@@ -12,10 +12,10 @@ import dataclasses
 import io
 import warnings
 
+from django.conf import settings
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 2400
 RENDITION_WIDTHS = (480, 960, 1600)
@@ -40,17 +40,22 @@ class PreparedImage:
     renditions: dict[tuple[int, str], Encoded]  # (width, "webp" | "jpg") -> file
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def too_many_bytes(what: str) -> str:
+    """Why an upload of ``what`` (its size, in words) is refused."""
+    return (
+        f"{what}; images can be at most {megabytes(settings.IMAGE_MAX_BYTES)}. "
+        "Save it smaller and upload it again."
+    )
 
 
 def prepare(upload) -> PreparedImage:
     """Check an uploaded file and make the files to store. Raises ImageRejected."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ImageRejected(
-            f"This file is {_megabytes(upload.size)}; images can be at most "
-            f"{_megabytes(MAX_UPLOAD_BYTES)}. Save it smaller and upload it again."
-        )
+    if upload.size > settings.IMAGE_MAX_BYTES:
+        raise ImageRejected(too_many_bytes(f"This file is {megabytes(upload.size)}"))
     data = upload.read()
     picture = _open(data)
     picture = _clean_pixels(picture)
