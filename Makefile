@@ -9,7 +9,7 @@ WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install install-dev run serve test check lint format browser-deps editor bench load-test clean
+.PHONY: help install install-dev run serve test check lint format browser-deps editor bench bench-images load-test clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -86,6 +86,10 @@ editor: node_modules/.installed
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
+
+# What processing an upload costs a worker: the worst allowed image of each kind (bench/images.py).
+bench-images: install-dev
+	$(BIN)/python -m bench.images
 
 # Load and fault test on PostgreSQL (see bench/load.py).
 load-test: install-dev

@@ -263,6 +263,13 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 4 * 1024 * 1024)
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_REQUEST_MAX_BYTES = REQUEST_MAX_BYTES + IMAGE_MAX_BYTES
+# Images (images/processing.py): what processing one upload may add to a worker's
+# memory (MiB). Each image's pixel limit follows from it: an image whose decoding
+# would not fit is refused from its header (12 million pixels for an RGB PNG at 80).
+# Whatever the budget, no image may have more than IMAGE_MAX_PIXELS, which bounds
+# the time processing takes (0: no such limit).
+IMAGE_MEMORY_BUDGET_MB = env_int("IMAGE_MEMORY_BUDGET_MB", 80)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Django's own limits, in line with those: form fields may fill the general limit,
 # and a file over 2.5 MB waits in a temporary file rather than in a worker's memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES

@@ -32,6 +32,17 @@ def student(db):
 
 
 @pytest.fixture
+def writer(client, db):
+    """A student who may write posts, logged in."""
+    from accounts.roles import make_student
+
+    user = make_user("anderson", first_name="Anderson")
+    make_student(user)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def instructor(db):
     return make_user("morgan", first_name="Morgan", last_name="Reyes", instructor=True)
 

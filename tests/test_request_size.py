@@ -11,9 +11,8 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from PIL.PngImagePlugin import PngInfo
 
-from accounts.roles import make_student
 from posts.models import Post
-from tests.factories import make_post, make_user
+from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
@@ -55,14 +54,6 @@ def limits(settings):
     settings.IMAGE_MAX_BYTES = 2 * MB
     settings.UPLOAD_REQUEST_MAX_BYTES = 3 * MB
     return settings
-
-
-@pytest.fixture
-def writer(client):
-    user = make_user("anderson")
-    make_student(user)
-    client.force_login(user)
-    return user
 
 
 def test_a_large_comment_is_refused_before_it_is_read(client, settings):
