@@ -134,6 +134,17 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup.JoinCodeSignupForm"
 ACCOUNT_FORMS = {"login": "accounts.forms.CourseLoginForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# Rate limits (allauth's, kept in the shared cache). Five failed logins per account
+# in five minutes. A school's network reaches the site from one address, so the
+# per-address limits leave room for a whole class logging in or signing up at once.
+ACCOUNT_RATE_LIMITS = {
+    "login": "120/m/ip",
+    "login_failed": "30/m/ip,5/5m/key",
+    "signup": "60/m/ip",
+}
+# Behind a proxy every request comes from the proxy's address: how many proxies
+# (each adding to X-Forwarded-For) stand in front, so allauth finds the client's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.CourseSocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False  # a new external account still needs the join code
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified email logs its course member in
@@ -201,26 +212,30 @@ PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
 # What each process may keep of whole pages, in bytes.
 PAGE_CACHE_BYTES = env_int("PAGE_CACHE_BYTES", 16 * 1024 * 1024)
 
-# The cache: in this process by default; Redis, shared by every app server, in production.
+# The cache holds the rate limits (failed logins above all), so every worker and
+# app server must share it: Redis in production; without REDIS_URL, a table in the
+# database (created by every `migrate`, see coursblog/apps.py). Only DEBUG keeps
+# it in each process.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "coursblog"),
-            "TIMEOUT": 24 * 3600,
-        }
+    _cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "coursblog"),
+    }
+elif DEBUG:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "coursblog",
+        "OPTIONS": {"MAX_ENTRIES": 500},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "coursblog",
-            "TIMEOUT": 24 * 3600,
-            "OPTIONS": {"MAX_ENTRIES": 500},
-        }
+    _cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "coursblog_cache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     }
+CACHES = {"default": {**_cache, "TIMEOUT": 24 * 3600}}
 # Let Django itself serve MEDIA_ROOT (development, or a single-machine install).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 

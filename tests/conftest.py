@@ -52,6 +52,15 @@ def pytest_configure(config):
 
     # Hashing with MD5 makes creating users in tests fast; never use it elsewhere.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production without Redis keeps its cache in the database, shared by every worker
+    # (tests/test_rate_limits.py checks that against gunicorn); here it stays in memory,
+    # so that tests without the database can use it and query counts are the page's own.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "coursblog-tests",
+        }
+    }
 
 
 def pytest_collection_modifyitems(config, items):

@@ -43,7 +43,8 @@ def fresh_database(tmp_path: Path, engine: str) -> Iterator[str]:
 
     base = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
     name = f"{base.rsplit('/', 1)[1] or 'coursblog'}_live_{os.getpid()}"
-    with psycopg.connect(base, autocommit=True) as server:
+    maintenance = re.sub(r"/[^/]*$", "/postgres", base)  # DATABASE_URL's may not exist yet
+    with psycopg.connect(maintenance, autocommit=True) as server:
         server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         server.execute(f"CREATE DATABASE {name}")
     url = re.sub(r"/[^/]*$", f"/{name}", base)
@@ -51,7 +52,7 @@ def fresh_database(tmp_path: Path, engine: str) -> Iterator[str]:
         manage("migrate", "--noinput", DATABASE_URL=url)
         yield url
     finally:
-        with psycopg.connect(base, autocommit=True) as server:
+        with psycopg.connect(maintenance, autocommit=True) as server:
             server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
