@@ -5,7 +5,8 @@
 For each kind of image (PNG 8- and 16-bit, with and without alpha, palette; GIF;
 WebP; JPEG baseline, progressive and CMYK) it finds, with the same estimate the
 upload uses (images/processing.py, DecodeCost), the largest square image allowed
-under IMAGE_MEMORY_BUDGET_MB that costs the most, makes it, and processes it in a
+under IMAGE_MEMORY_BUDGET_MB that costs the most (and prints the pixel limit for
+its kind), makes it, and processes it in a
 fresh process set up like a gunicorn worker (Django loaded, the codecs warmed up,
 gunicorn.conf.py's malloc settings). It reports the memory processing added to the
 process (its peak resident size, VmHWM, minus its size before) and the time taken:
@@ -113,18 +114,25 @@ def measure(path: Path, warm_up: Path, env: dict[str, str] | None = None) -> dic
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def worst_side(kind: str) -> int:
-    """The side of the square image of this kind that the upload allows and that costs most."""
-    from django.conf import settings
-
+def cost_of(kind: str, side: int):
+    """The upload's estimate (DecodeCost) for a square image of this kind."""
     from images.processing import DecodeCost
 
     image_format, mode, writer = KINDS[kind]
     # What make() writes: progressive JPEGs at 4:4:4, the costliest sampling.
     sampling = ((1, 1),) * len(mode) if writer == "jpeg-progressive" else ()
+    return DecodeCost(image_format, mode, side, side, sampling)
+
+
+def worst_side(kind: str) -> int:
+    """The side of the square image of this kind that the upload allows and that costs most."""
+    from django.conf import settings
+    from PIL import Image
+
+    most_pixels = settings.IMAGE_MAX_PIXELS or Image.MAX_IMAGE_PIXELS
     best, best_bytes = 0, 0
-    for side in range(200, math.isqrt(settings.IMAGE_MAX_PIXELS) + 1, 20):
-        cost = DecodeCost(image_format, mode, side, side, sampling)
+    for side in range(200, math.isqrt(most_pixels) + 1, 20):
+        cost = cost_of(kind, side)
         scale = cost.scale()
         if scale is not None and cost.bytes_at(scale) > best_bytes:
             best, best_bytes = side, cost.bytes_at(scale)
@@ -199,7 +207,13 @@ def run(kinds=None, env: dict[str, str] | None = None) -> list[dict]:
             warm_up.write_bytes(make(kind, 64))
             figures = measure(path, warm_up, env)
             rows.append(
-                {"kind": kind, "side": side, "file_mib": path.stat().st_size / MIB, **figures}
+                {
+                    "kind": kind,
+                    "limit_megapixels": cost_of(kind, side).pixel_limit() / 1e6,
+                    "side": side,
+                    "file_mib": path.stat().st_size / MIB,
+                    **figures,
+                }
             )
     return rows
 
@@ -208,10 +222,13 @@ def main() -> int:
     rows = run()
     budget = rows[0]["budget_mib"]
     print(f"Worst allowed image of each kind, IMAGE_MEMORY_BUDGET_MB={budget}:")
-    print(f"{'kind':<30} {'pixels':>13} {'file':>8} {'added':>10} {'time':>7} {'CPU':>6}  result")
+    print(
+        f"{'kind':<30} {'limit':>6} {'worst allowed':>13} {'file':>8} {'added':>10}"
+        f" {'time':>7} {'CPU':>6}  result"
+    )
     for row in rows:
         print(
-            f"{row['kind']:<30} {row['side']:>6} × {row['side']:<5}"
+            f"{row['kind']:<30} {row['limit_megapixels']:>4.0f} M {row['side']:>6} × {row['side']:<5}"
             f" {row['file_mib']:>6.2f} M {row['added_mib']:>6.1f} MiB {row['seconds']:>6.2f}s"
             f" {row['cpu_seconds']:>5.2f}s  {row['outcome']}"
         )
