@@ -133,7 +133,7 @@ def max_side(transparent: bool) -> int:
     """The longest side a stored image may have: MAX_SIDE, unless encoding one that
     big (with transparency, say) would not fit the memory budget."""
     room = memory_budget() - WORKING_BYTES
-    return max(1, min(MAX_SIDE, math.isqrt(room // (4 + ENCODE_BYTES[transparent]))))
+    return max(1, min(MAX_SIDE, math.isqrt(max(0, room) // (4 + ENCODE_BYTES[transparent]))))
 
 
 def _is_transparent(picture: PILImage.Image) -> bool:
@@ -166,6 +166,8 @@ class DecodeCost:
     # whole image (2 bytes each) whatever the scale: these are the components'
     # sampling factors, (h, v) each.
     coefficient_sampling: tuple[tuple[int, int], ...] = ()
+    # Pillow reads a WebP file whole before decoding it.
+    file_bytes: int = 0
 
     def scales(self) -> tuple[int, ...]:
         return JPEG_SCALES if self.format == "JPEG" else (1,)
@@ -178,7 +180,7 @@ class DecodeCost:
         width, height = self.decoded_size(scale)
         decoded = width * height * PIXEL_BYTES.get(self.mode, 4)
         if self.format == "WEBP":
-            decoded *= WEBP_COPIES
+            decoded = decoded * WEBP_COPIES + self.file_bytes
         h_max = max((h for h, _ in self.coefficient_sampling), default=1)
         v_max = max((v for _, v in self.coefficient_sampling), default=1)
         coefficients = sum(
@@ -295,7 +297,7 @@ def _decode_cost(probe: PILImage.Image, upload) -> DecodeCost:
     sampling = ()
     if probe.format == "JPEG" and _jpeg_keeps_all_coefficients(probe, upload):
         sampling = tuple((h, v) for _id, h, v, _table in probe.layer)
-    return DecodeCost(probe.format, probe.mode, probe.width, probe.height, sampling)
+    return DecodeCost(probe.format, probe.mode, probe.width, probe.height, sampling, upload.size)
 
 
 def _jpeg_keeps_all_coefficients(probe: PILImage.Image, upload) -> bool:
@@ -303,19 +305,28 @@ def _jpeg_keeps_all_coefficients(probe: PILImage.Image, upload) -> bool:
     first scan carries fewer components than the image (a multi-scan JPEG)."""
     if probe.info.get("progressive"):
         return True
+    position = upload.tell()
+    try:
+        return _first_scan_components(upload) < len(probe.layer)
+    finally:
+        upload.seek(position)
+
+
+def _first_scan_components(upload) -> int:
+    """How many components the JPEG's first scan carries (0 if it cannot be read)."""
     upload.seek(2)  # past the start-of-image marker
     while True:
         marker = upload.read(2)
         while marker[:1] == b"\xff" and marker[1:] == b"\xff":  # fill bytes
             marker = b"\xff" + upload.read(1)
         if len(marker) < 2 or marker[0] != 0xFF:
-            return True  # unreadable: assume the costly case
+            return 0
         length = int.from_bytes(upload.read(2), "big")
         if marker[1] == 0xDA:  # start of scan: its component count comes first
-            scan_components = upload.read(1)
-            return not scan_components or scan_components[0] < len(probe.layer)
+            count = upload.read(1)
+            return count[0] if count else 0
         if length < 2:
-            return True
+            return 0
         upload.seek(length - 2, io.SEEK_CUR)
 
 

@@ -125,15 +125,29 @@ def test_a_large_jpeg_decodes_at_a_fraction_of_its_size(settings):
     assert (prepared.original.width, prepared.original.height) == (2400, 1600)
 
 
+def one_component_first_scan(jpeg: bytes) -> bytes:
+    """The JPEG with its first scan claiming one component: how a multi-scan file starts."""
+    scan = jpeg.index(b"\xff\xda")
+    return jpeg[: scan + 4] + b"\x01" + jpeg[scan + 5 :]
+
+
 @pytest.mark.parametrize(
-    ("options", "keeps_all"),
-    [({}, False), ({"progressive": True}, True), ({"subsampling": 0}, False)],
+    ("options", "edit", "keeps_all"),
+    [
+        pytest.param({}, None, False, id="baseline"),
+        pytest.param({"subsampling": 0}, None, False, id="baseline 4:4:4"),
+        pytest.param({"progressive": True}, None, True, id="progressive"),
+        pytest.param({}, one_component_first_scan, True, id="multi-scan"),
+        pytest.param({}, lambda jpeg: jpeg[:-1000], False, id="cut off after its header"),
+    ],
 )
-def test_which_jpegs_keep_all_their_coefficients(options, keeps_all):
+def test_which_jpegs_keep_all_their_coefficients(options, edit, keeps_all):
     buffer = io.BytesIO()
-    PILImage.new("RGB", (64, 48), "teal").save(buffer, "JPEG", **options)
-    with PILImage.open(buffer) as probe:
-        assert processing._jpeg_keeps_all_coefficients(probe, buffer) is keeps_all
+    PILImage.effect_noise((64, 48), 50).convert("RGB").save(buffer, "JPEG", **options)
+    data = edit(buffer.getvalue()) if edit else buffer.getvalue()
+    upload = io.BytesIO(data)
+    with PILImage.open(upload) as probe:
+        assert processing._jpeg_keeps_all_coefficients(probe, upload) is keeps_all
 
 
 def test_a_transparent_image_is_kept_smaller_and_an_opaque_alpha_is_dropped(settings):
