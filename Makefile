@@ -9,7 +9,7 @@ WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install install-dev run serve test check lint format browser-deps editor bench bench-wxr load-test clean
+.PHONY: help install install-dev run serve test check lint format browser-deps editor bench bench-wxr bench-images load-test clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -39,9 +39,13 @@ node_modules/.installed: package.json package-lock.json
 	fi
 
 run: install
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Links in emails point at the address the site is served on.
+SITE_URL_ENV = SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
+RUN_ENV = DEBUG=$${DEBUG:-1} $(SITE_URL_ENV)
 
 # The production configuration, locally: DEBUG off, gunicorn, whitenoise, collected
 # static files. Plain HTTP on 127.0.0.1, so secure-only cookies and the HTTPS redirect
@@ -55,7 +59,7 @@ serve: install
 
 SERVE_ENV = DEBUG=0 SECRET_KEY=$$(cat var/secret_key) ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
-	SERVE_MEDIA=$${SERVE_MEDIA:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} HOST=$(HOST) PORT=$(PORT)
+	SERVE_MEDIA=$${SERVE_MEDIA:-1} $(SITE_URL_ENV) HOST=$(HOST) PORT=$(PORT)
 
 test: install-dev node_modules/.installed
 	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
@@ -86,6 +90,10 @@ bench: install-dev
 # The WordPress import's speed (1,100 comments) and memory (5,000 vs 50,000), see bench/wxr.py.
 bench-wxr: install-dev
 	$(BIN)/python -m bench.wxr
+
+# What processing an upload costs a worker: the worst allowed image of each kind (bench/images.py).
+bench-images: install-dev
+	$(BIN)/python -m bench.images
 
 # Load and fault test on PostgreSQL (see bench/load.py).
 load-test: install-dev

@@ -5,29 +5,14 @@ Defaults are safe for production (DEBUG off, secure cookies, HTTPS redirect) and
 """
 
 import ipaddress
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from coursblog.env import env, env_bool, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -37,7 +22,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 # A site that answers for real hosts needs its own key. Without DEBUG and without
 # ALLOWED_HOSTS Django answers no request at all, so management commands (check,
 # makemigrations, shell) may run there on the development key.
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if ALLOWED_HOSTS and not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
@@ -79,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "coursblog.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything that reads a request's body.
+    "coursblog.middleware.RequestSizeLimitMiddleware",
     "coursblog.middleware.RefuseNulMiddleware",
     # Outside the session middleware: it sees the cookies that middleware sets.
     "lti.middleware.LtiEmbeddingMiddleware",
@@ -116,10 +103,10 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
@@ -156,12 +143,22 @@ AUTHENTICATION_BACKENDS = [
 # course's join code (see accounts/adapter.py); external logins per the admin.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_ADAPTER = "accounts.adapter.CourseAccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup.JoinCodeSignupForm"
 ACCOUNT_FORMS = {"login": "accounts.forms.CourseLoginForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# Rate limits (allauth's, kept in the shared cache). Five failed logins per account
+# in five minutes. A school's network reaches the site from one address, so the
+# per-address limits leave room for a whole class logging in or signing up at once.
+ACCOUNT_RATE_LIMITS = {
+    "login": "120/m/ip",
+    "login_failed": "30/m/ip,5/5m/key",
+    "signup": "60/m/ip",
+}
+# Behind a proxy every request comes from the proxy's address: allauth asks the site's
+# one rule for the client's (TRUSTED_PROXIES, coursblog/http.py) through the adapter.
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.CourseSocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False  # a new external account still needs the join code
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified email logs its course member in
@@ -169,15 +166,15 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_URL = env("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Static files: whitenoise serves them compressed, under hashed names, once
 # `collectstatic` has run (`make serve` does). Development serves them as they are.
@@ -185,7 +182,7 @@ STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 # Media: on this machine's disk by default; MEDIA_STORAGE=s3 puts uploads in an
 # S3-compatible bucket (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, …), so that
 # several app servers share them. See docs/deploy.md.
-MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage"
@@ -199,15 +196,19 @@ STORAGES = {
     },
 }
 if MEDIA_STORAGE == "s3":
-    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
-    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
-    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
-    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN") or None
     AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)  # public course media
     AWS_S3_FILE_OVERWRITE = False
 WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 3600)
 # Without collected files (development, tests), whitenoise serves from the apps' folders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Files browsers expect at the site's root: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # How long a rendered discussion page may stay cached (0: never cache it). Its key
@@ -225,45 +226,49 @@ PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
 # What each process may keep of whole pages, in bytes.
 PAGE_CACHE_BYTES = env_int("PAGE_CACHE_BYTES", 16 * 1024 * 1024)
 
-# The cache: in this process by default; Redis, shared by every app server, in production.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache holds the rate limits (failed logins above all), so every worker and
+# app server must share it: Redis in production; without REDIS_URL, a table in the
+# database (created by every `migrate`, see coursblog/apps.py). Only DEBUG keeps
+# it in each process.
+REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "coursblog"),
-            "TIMEOUT": 24 * 3600,
-        }
+    _cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "coursblog"),
+    }
+elif DEBUG:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "coursblog",
+        "OPTIONS": {"MAX_ENTRIES": 500},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "coursblog",
-            "TIMEOUT": 24 * 3600,
-            "OPTIONS": {"MAX_ENTRIES": 500},
-        }
+    _cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "coursblog_cache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     }
+CACHES = {"default": {**_cache, "TIMEOUT": 24 * 3600}}
 # Let Django itself serve MEDIA_ROOT (development, or a single-machine install).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 # Email: console while developing, SMTP otherwise.
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coursblog <coursblog@localhost>")
-SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Coursblog <coursblog@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Security. Production defaults; README.md explains each choice.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -286,7 +291,26 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024**3)
 IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)
 
 # The site's address, for links in emails (sent outside any request).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# What a request may send (coursblog/middleware.py answers 413 above it, before
+# anything reads the body). Forms and autosave, whose post body can be long HTML,
+# get REQUEST_MAX_BYTES; the image upload and the editor's post form (with its
+# featured image) get an image's worth more.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 4 * 1024 * 1024)
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_REQUEST_MAX_BYTES = REQUEST_MAX_BYTES + IMAGE_MAX_BYTES
+# Images (images/processing.py): what processing one upload may add to a worker's
+# memory (MiB). Each image's pixel limit follows from it: an image whose decoding
+# would not fit is refused from its header (12 million pixels for an RGB PNG at 80).
+# Whatever the budget, no image may have more than IMAGE_MAX_PIXELS, which bounds
+# the time processing takes (0: no such limit).
+IMAGE_MEMORY_BUDGET_MB = env_int("IMAGE_MEMORY_BUDGET_MB", 80)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Django's own limits, in line with those: form fields may fill the general limit,
+# and a file over 2.5 MB waits in a temporary file rather than in a worker's memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # A comment form sent sooner than this after it was shown is a bot; later than the
 # maximum, it has expired. Both refusals keep what was typed.
 COMMENT_FORM_MIN_SECONDS = env_int("COMMENT_FORM_MIN_SECONDS", 3)
@@ -306,7 +330,7 @@ except ValueError as error:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 
 # No inline script anywhere: our JavaScript comes from static files only.
-CONTENT_SECURITY_POLICY = os.environ.get(
+CONTENT_SECURITY_POLICY = env(
     "CONTENT_SECURITY_POLICY",
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -314,7 +338,7 @@ CONTENT_SECURITY_POLICY = os.environ.get(
 
 # LTI 1.3 (lti/, docs/lti.md). The grade the LMS gradebook receives comes from this
 # callable (a dotted path): it returns {user: (score, maximum)}. Empty: no grade source yet.
-LTI_GRADE_SOURCE = os.environ.get("LTI_GRADE_SOURCE", "")
+LTI_GRADE_SOURCE = env("LTI_GRADE_SOURCE")
 # Seconds to wait for the LMS (keys, tokens, roster, grades) before giving up.
 LTI_HTTP_TIMEOUT = env_int("LTI_HTTP_TIMEOUT", 15)
 
@@ -322,7 +346,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
 # Tags (django-taggit): "Cold War" and "cold war" are one tag, as in WordPress.

@@ -32,6 +32,17 @@ def student(db):
 
 
 @pytest.fixture
+def writer(client, db):
+    """A student who may write posts, logged in."""
+    from accounts.roles import make_student
+
+    user = make_user("anderson", first_name="Anderson")
+    make_student(user)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def instructor(db):
     return make_user("morgan", first_name="Morgan", last_name="Reyes", instructor=True)
 
@@ -41,6 +52,15 @@ def pytest_configure(config):
 
     # Hashing with MD5 makes creating users in tests fast; never use it elsewhere.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production without Redis keeps its cache in the database, shared by every worker
+    # (tests/test_rate_limits.py checks that against gunicorn); here it stays in memory,
+    # so that tests without the database can use it and query counts are the page's own.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "coursblog-tests",
+        }
+    }
 
 
 def pytest_collection_modifyitems(config, items):

@@ -141,9 +141,14 @@ FIGURES = [
         "upload size",
         "README.md",
         rf"at most {N} (?P<unit>MB) and",
-        processing.MAX_UPLOAD_BYTES,
+        Default("IMAGE_MAX_BYTES"),
     ),
-    Figure("upload pixels", "README.md", rf"and {N} (?P<unit>megapixels)", processing.MAX_PIXELS),
+    Figure(
+        "upload pixels",
+        "README.md",
+        rf"and {N} (?P<unit>megapixels)",
+        Default("IMAGE_MAX_PIXELS"),
+    ),
     Figure("image side", "README.md", rf"capped at {N} (?P<unit>px)", processing.MAX_SIDE),
     Figure(
         "rendition widths",

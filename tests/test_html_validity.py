@@ -142,6 +142,7 @@ def rendered_pages() -> dict[str, str]:
     pages["link-expired"] = guest.get(reverse("comments:moderate", kwargs={"token": "nope"}))
     pages["edit-own-comment"] = guest.get(reverse("comments:edit", kwargs={"pk": held.pk}))
     pages["too-late"] = guest.get(reverse("comments:edit", kwargs={"pk": caroline.pk}))
+    pages["too-large"] = guest.post(url, {"body": "x" * (settings.REQUEST_MAX_BYTES + 1)})
     rules = DiscussionSettings.load()
     rules.threads_per_page = 1
     rules.who_can_comment = DiscussionSettings.WhoCanComment.MEMBERS
@@ -163,6 +164,7 @@ EXPECTED_STATUS = {
     "signup-errors": 200,
     "link-expired": 400,
     "too-late": 403,
+    "too-large": 413,
 }
 
 

@@ -33,3 +33,23 @@ def test_the_gunicorn_configuration_loads(monkeypatch):
     assert config["workers"] == 3
     assert config["worker_class"] == "gthread"
     assert config["bind"] == "127.0.0.1:8000"
+
+
+def test_the_site_icon_is_at_favicon_ico(client):
+    """Browsers ask for /favicon.ico wherever a page names no icon (the admin did not)."""
+    import io
+
+    from PIL import Image
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    icon = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert icon.format == "ICO"
+    assert {(16, 16), (32, 32)} <= icon.info["sizes"]
+    assert icon.convert("RGB").getpixel((2, 8)) == (0x0B, 0x5C, 0xAD)  # the site's blue
+
+
+def test_admin_pages_name_the_site_icon(client, instructor):
+    client.force_login(instructor)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page

@@ -1,8 +1,6 @@
 """Uploaded images: refused with a reason when unsafe, stored upright and metadata-free."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.files.storage import default_storage
@@ -14,6 +12,7 @@ from accounts.roles import make_student
 from images.models import Image
 from images.processing import MAX_SIDE, ImageRejected
 from tests.factories import make_user
+from tests.images.files import png_claiming
 
 pytestmark = pytest.mark.django_db
 GPS_IFD = 0x8825
@@ -36,22 +35,6 @@ def noisy_jpeg(size=(800, 600)) -> bytes:
     return buffer.getvalue()
 
 
-def png_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG file whose header claims ``width`` x ``height`` pixels."""
-
-    def chunk(kind: bytes, payload: bytes) -> bytes:
-        crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
-        + chunk(b"IEND", b"")
-    )
-
-
 def stored(name: str) -> PILImage.Image:
     with default_storage.open(name) as handle:
         picture = PILImage.open(io.BytesIO(handle.read()))
@@ -68,6 +51,8 @@ def stored(name: str) -> PILImage.Image:
         pytest.param(noisy_jpeg()[:20_000], "incomplete", id="truncated JPEG"),
         pytest.param(png_claiming(60_000, 60_000), "million pixels", id="decompression bomb"),
         pytest.param(png_claiming(7_000, 7_000), "7000 × 7000 pixels", id="49 megapixels"),
+        pytest.param(png_claiming(65_000, 1), "too long and thin", id="65000 × 1"),
+        pytest.param(png_claiming(1, 65_000), "too long and thin", id="1 × 65000"),
         pytest.param(b"\xff\xd8" + b"\x00" * (11 * 1024 * 1024), "at most 10.0 MB", id="11 MB"),
         pytest.param(b"BM" + b"\x00" * 200, "not an image we can read", id="bitmap header"),
     ],
@@ -146,11 +131,19 @@ def test_an_animated_gif_keeps_its_first_frame():
 
 
 def test_png_transparency_survives_in_the_original_and_webp():
-    picture = PILImage.new("RGBA", (100, 100), (0, 0, 0, 0))
+    picture = PILImage.new("RGBA", (1000, 500), (0, 0, 0, 0))
+    picture.paste((200, 30, 30, 255), (0, 0, 500, 500))  # opaque red left, clear right
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
     image = Image.objects.create_from_upload(upload(buffer.getvalue(), "t.png"), owner=make_user())
-    assert stored(image.file.name).mode == "RGBA"
+
+    webps = [r for r in image.renditions if r["format"] == "webp"]
+    assert sorted(r["width"] for r in webps) == [480, 960, 1000]
+    for name in [image.file.name, *(r["name"] for r in webps)]:
+        kept = stored(name)
+        assert kept.mode == "RGBA", name
+        assert kept.getpixel((kept.width // 4, kept.height // 2))[3] == 255, name
+        assert kept.getpixel((kept.width * 3 // 4, kept.height // 2))[3] == 0, name
 
 
 def test_the_upload_endpoint_answers_the_editor(client):
