@@ -104,4 +104,4 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 clean:
-	rm -rf $(VENV) node_modules var/db.sqlite3* var/media var/static
+	rm -rf $(VENV) node_modules var/db.sqlite3* var/media var/media-public var/static

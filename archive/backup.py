@@ -98,6 +98,7 @@ KEPT = [
     Kept("topics.Topic"),
     Kept("posts.Post"),
     Kept("posts.Citation"),
+    Kept("images.ImageUse"),  # who may fetch a picture follows the posts that show it
     Kept("taggit.Tag"),
     Kept("taggit.TaggedItem", relations_by_name=True),  # content types differ between sites
     Kept("comments.Comment"),

@@ -142,7 +142,9 @@ class Marks:
     def for_post(cls, post, *, identities: bool = False) -> Marks:
         """The marks for ``post``'s discussion (one query)."""
         instructors = User.objects.filter(instructors_q()).values_list("pk", flat=True)
-        return cls(post.author_id, frozenset(instructors), identities)
+        # On an anonymous post, "Post author" beside a name would say who wrote it.
+        post_author = None if post.anonymous and not identities else post.author_id
+        return cls(post_author, frozenset(instructors), identities)
 
     def of(self, row: ThreadRow) -> tuple[str, str]:
         """The ``<li>`` classes and the marks after the name, for a comment."""

@@ -175,6 +175,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Pictures are stored in MEDIA_ROOT, which is never served as it is; those that public
+# posts show also get a copy here, which the web server serves at MEDIA_URL (and asks
+# the site for the others, which checks the reader): images/publication.py.
+PUBLIC_MEDIA_ROOT = Path(env("PUBLIC_MEDIA_ROOT", str(VAR_DIR / "media-public")))
+# How the site hands a checked private picture to the web server: "x-accel-redirect"
+# (nginx, to the internal location MEDIA_ACCEL_PREFIX), "x-sendfile" (Apache), or ""
+# to send the file itself (development, a single machine).
+MEDIA_ACCEL = env("MEDIA_ACCEL", "")
+MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", "/protected-media/")
 
 # Static files: whitenoise serves them compressed, under hashed names, once
 # `collectstatic` has run (`make serve` does). Development serves them as they are.

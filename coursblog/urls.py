@@ -1,10 +1,12 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from coursblog.views import healthz
+from images.views import media
 from posts.sitemaps import PublicPostsSitemap
 
 urlpatterns = [
@@ -27,8 +29,10 @@ urlpatterns = [
     path("", include("posts.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    media_prefix = settings.MEDIA_URL.lstrip("/")
+# Pictures: the web server serves public copies itself and asks this view for the rest,
+# which checks the reader (images/publication.py). With SERVE_MEDIA the view serves the
+# public copies too (development, a single machine).
+if settings.MEDIA_URL.startswith("/"):
     urlpatterns += [
-        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media, name="media")
     ]

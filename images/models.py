@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -40,6 +41,7 @@ class ImageQuerySet(models.QuerySet):
             with transaction.atomic():
                 return self.create(
                     owner=owner,
+                    stem=stem,
                     file=store(f"{stem}.{original.extension}", original.data),
                     width=original.width,
                     height=original.height,
@@ -61,6 +63,13 @@ class Image(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     renditions = models.JSONField(default=list, help_text="Made once, at upload.")
+    stem = models.CharField(
+        max_length=100,
+        db_index=True,
+        editable=False,
+        default="",
+        help_text="What its files' names begin with, as post bodies show them.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ImageQuerySet.as_manager()
@@ -106,3 +115,49 @@ class Image(models.Model):
             "width": self.width,
             "height": self.height,
         }
+
+
+class ImageUseQuerySet(models.QuerySet):
+    def record(self, post) -> set[int]:
+        """Note which images ``post`` shows now (featured, or in its text); return the
+        ids of every image whose uses changed, before and after."""
+        stems = publication_stems(post.body)
+        wanted = set(
+            Image.objects.filter(
+                models.Q(pk=post.featured_image_id) | models.Q(stem__in=stems)
+            ).values_list("pk", flat=True)
+        )
+        before = set(self.filter(post=post).values_list("image_id", flat=True))
+        self.filter(post=post).exclude(image_id__in=wanted).delete()
+        self.bulk_create(
+            [ImageUse(post=post, image_id=pk) for pk in wanted - before], ignore_conflicts=True
+        )
+        return wanted | before
+
+
+class ImageUse(models.Model):
+    """A post shows an image (as its featured image, or in its text): who may fetch the
+    image follows who may read such a post (images/publication.py)."""
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="image_uses")
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="uses")
+
+    objects = ImageUseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "image"], name="image_use_once")]
+
+    def __str__(self) -> str:
+        return f"{self.post} shows {self.image}"
+
+    @classmethod
+    def post_model(cls):
+        return cls._meta.get_field("post").related_model
+
+
+_STEM = re.compile(r"images/\d{4}/\d{2}/[0-9a-f]{32}")
+
+
+def publication_stems(html: str) -> set[str]:
+    """The stems of the uploaded pictures an HTML body shows (src and srcset)."""
+    return set(_STEM.findall(html or ""))

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.forms.utils import pretty_name
 
 from accounts.roles import is_instructor
+from course import anonymity
+from course.models import Audience, CourseSettings
 from images.models import Image
 from images.processing import ImageRejected
 from posts import mla
@@ -38,16 +40,20 @@ class PostForm(forms.ModelForm):
         fields = [
             "title", "body", "excerpt", "featured_image", "featured_image_alt",
             "featured_image_caption", "featured_image_credit", "comments_open", "topics", "tags",
+            "visibility", "anonymous",
         ]  # fmt: skip
         widgets = {
             "body": forms.Textarea(attrs={"rows": 20, "class": "rich-text-source"}),
             "excerpt": forms.Textarea(attrs={"rows": 3}),
             "topics": forms.CheckboxSelectMultiple,
+            "visibility": forms.RadioSelect,
         }
         help_texts = {
             "excerpt": "A sentence or two for the home page (optional).",
             "topics": "The course topics your post is about (as many as fit).",
             "tags": "Comma-separated keywords: “Cold War, China”.",
+            "anonymous": "Classmates and readers see “Anonymous classmate”; your instructors "
+            "still see that you wrote it.",
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -60,6 +66,16 @@ class PostForm(forms.ModelForm):
         if self.instance.featured_image_id:
             own_images = own_images | Image.objects.filter(pk=self.instance.featured_image_id)
         self.fields["featured_image"].queryset = own_images
+        course = CourseSettings.load()
+        if course.visibility == Audience.CLASS:
+            del self.fields["visibility"]  # every post is for the class only already
+        else:
+            self.fields["visibility"].required = False  # not sent: stays as it is
+        if not anonymity.may_post_anonymously(user, course):
+            del self.fields["anonymous"]
+
+    def clean_visibility(self) -> str:
+        return self.cleaned_data.get("visibility") or self.instance.visibility
 
     def clean_featured_image_file(self):
         upload = self.cleaned_data.get("featured_image_file")

@@ -26,6 +26,8 @@ from coursblog.html import SanitizedHTMLField, plain_text
 from coursblog.text import PlainTextAreaField, PlainTextField
 from course import visibility
 from course.models import Audience, CourseSettings, SiteVersion
+from images import publication
+from images.models import ImageUse
 from posts import mla
 
 
@@ -154,6 +156,10 @@ class PostQuerySet(models.QuerySet):
         return self.annotate(approved_comment_count=Coalesce(Subquery(approved), 0))
 
 
+# Saving any of these can change which pictures the post shows, or who may see them.
+IMAGE_FIELDS = {"body", "featured_image", "status", "published_at", "visibility"}
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -243,10 +249,26 @@ class Post(models.Model):
             self.slug = self._unique_slug()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None or IMAGE_FIELDS & set(update_fields):
+                # who may fetch its pictures follows who may read it (images/publication.py)
+                publication.sync_after_commit(ImageUse.objects.record(self))
+
+    save.alters_data = True
 
     def get_absolute_url(self) -> str:
         return reverse("posts:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        shown = list(self.image_uses.values_list("image_id", flat=True))
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            publication.sync_after_commit(shown)
+        return deleted
+
+    delete.alters_data = True
 
     def can_be_edited_by(self, user) -> bool:
         """Its author and the instructors edit a post; nobody else."""

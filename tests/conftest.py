@@ -6,6 +6,7 @@ from tests.factories import make_post, make_user
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PUBLIC_MEDIA_ROOT = tmp_path / "media-public"
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +50,11 @@ def instructor(db):
 
 def pytest_configure(config):
     from django.conf import settings
+    from django.test.testcases import _MediaFilesHandler
+
+    # Django's live server serves MEDIA_ROOT itself, around the site; pictures must go
+    # through the site's check (images.views.media), as they do behind gunicorn.
+    _MediaFilesHandler._should_handle = lambda self, path: False
 
     # Hashing with MD5 makes creating users in tests fast; never use it elsewhere.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -197,3 +197,12 @@ class TestEndOfTerm:
         html = logged_in(pupil).get(other.get_absolute_url()).content.decode()
         assert 'id="commentform"' in html
         assert "course ended" not in html
+
+
+def test_on_an_anonymous_post_no_comment_is_marked_as_the_post_authors(pupil, instructor):
+    course(anonymous_posts=True)
+    post = make_post(author=pupil, anonymous=True)
+    make_comment(post, user=pupil, author_name="Owl")
+    html = Client().get(post.get_absolute_url()).content.decode()
+    assert "Post author" not in html
+    assert "Post author" in logged_in(instructor).get(post.get_absolute_url()).content.decode()
