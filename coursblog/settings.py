@@ -29,9 +29,16 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# External logins the instructor can configure in the admin (Social applications).
-# openid_connect covers school identity providers; "dummy" is allauth's test provider.
-SOCIAL_LOGIN_PROVIDERS = env_list("SOCIAL_LOGIN_PROVIDERS", "openid_connect,google,microsoft")
+# External logins the instructor can configure in the admin (Social applications), in
+# the order the log-in page and the comment form offer them: the seed page's WordPress.com,
+# Google, X (twitter_oauth2) and Facebook, then the school's own (openid_connect covers
+# school identity providers). "dummy" is allauth's test provider.
+SOCIAL_LOGIN_PROVIDERS = env_list(
+    "SOCIAL_LOGIN_PROVIDERS",
+    "wordpress_com,google,twitter_oauth2,facebook,openid_connect,microsoft",
+)
+# Providers written for this site (allauth has none for WordPress.com); the rest are allauth's.
+SOCIAL_LOGIN_PACKAGES = {"wordpress_com": "accounts.providers.wordpress_com"}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,7 +53,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    *(f"allauth.socialaccount.providers.{name}" for name in SOCIAL_LOGIN_PROVIDERS),
+    *(
+        SOCIAL_LOGIN_PACKAGES.get(name, f"allauth.socialaccount.providers.{name}")
+        for name in SOCIAL_LOGIN_PROVIDERS
+    ),
     "coursblog",
     "course",
     "images",
@@ -77,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.ExternalLoginHandoffMiddleware",
     # Innermost: it only turns this site's 404s into redirects from old WordPress links.
     "wordpress.middleware.OldLinksMiddleware",
 ]

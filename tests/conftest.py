@@ -14,11 +14,13 @@ def _empty_cache():
     """Each test starts with an empty cache (ids can repeat between tests)."""
     from django.core.cache import cache
 
+    from accounts.adapter import forget_offered_providers
     from course.models import SettingsRecord
     from posts.page_cache import _pages
 
     cache.clear()
     SettingsRecord.forget_loaded()
+    forget_offered_providers()
     _pages.clear()
 
 

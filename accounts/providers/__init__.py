@@ -1,0 +1,1 @@
+"""External log-in providers that django-allauth does not ship, written to its pattern."""
