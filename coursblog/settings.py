@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "images",
     "posts",
     "comments",
+    "participation",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 
