@@ -11,6 +11,7 @@ urlpatterns = [
     path("images/", include("images.urls")),
     path("comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
+    path("", include("participation.urls")),
     path("", include("posts.urls")),
 ]
 

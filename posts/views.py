@@ -15,6 +15,7 @@ from comments import discussion, moderation
 from comments.forms import CommentForm
 from comments.models import DiscussionSettings
 from coursblog.html import plain_text
+from participation.exemplary import with_badges
 from posts import page_cache
 from posts.forms import SOURCE_FIELDS
 from posts.models import Post, Source
@@ -25,7 +26,7 @@ THREAD_MARK = "\x00thread\x00"
 
 @require_safe
 def post_list(request: HttpRequest) -> HttpResponse:
-    posts = (
+    posts = with_badges(  # participation: the exemplary badge, in the same query
         Post.objects.published()
         .select_related("author", "featured_image")
         .with_comment_counts()
@@ -39,7 +40,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if (response := page_cache.cached(request, slug)) is not None:
         return response
-    posts = (
+    posts = with_badges(  # participation: the exemplary badge, in the same query
         Post.objects.visible_to(request.user)
         .select_related("author", "featured_image")
         .with_site_version()
@@ -105,7 +106,7 @@ def render_post_page(
 @require_safe
 def author_posts(request: HttpRequest, username: str) -> HttpResponse:
     author = get_object_or_404(User, username=username, is_active=True)
-    posts = (
+    posts = with_badges(  # participation: the exemplary badge, in the same query
         Post.objects.published()
         .filter(author=author)
         .select_related("author", "featured_image")
