@@ -9,7 +9,7 @@ WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install install-dev run serve test check lint format browser-deps editor bench load-test clean
+.PHONY: help install install-dev run serve test check lint format browser-deps editor bench bench-participation load-test clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -82,6 +82,11 @@ editor: node_modules/.installed
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
+
+# The participation page on a class of 200 students, 3,000 posts and 30,000 comments
+# (see bench/participation.py): SQLite, or PostgreSQL with DATABASE_URL.
+bench-participation: install-dev
+	$(BIN)/python -m bench.participation
 
 # Load and fault test on PostgreSQL (see bench/load.py).
 load-test: install-dev
