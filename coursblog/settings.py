@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "topics",
     "wordpress",
     "archive",
+    "participation",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 
@@ -358,7 +359,7 @@ CONTENT_SECURITY_POLICY = env(
 
 # LTI 1.3 (lti/, docs/lti.md). The grade the LMS gradebook receives comes from this
 # callable (a dotted path): it returns {user: (score, maximum)}. Empty: no grade source yet.
-LTI_GRADE_SOURCE = env("LTI_GRADE_SOURCE")
+LTI_GRADE_SOURCE = env("LTI_GRADE_SOURCE", "participation.grades.for_lms")
 # Seconds to wait for the LMS (keys, tokens, roster, grades) before giving up.
 LTI_HTTP_TIMEOUT = env_int("LTI_HTTP_TIMEOUT", 15)
 

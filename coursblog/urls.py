@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("wordpress/", include("wordpress.urls")),
     path("", include("topics.urls")),
+    path("", include("participation.urls")),
     path("", include("posts.urls")),
 ]
 

@@ -23,12 +23,12 @@ class CitationInline(admin.TabularInline):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "comments_open"]
+    list_display = ["title", "author", "status", "published_at", "comments_open", "grade"]
     list_filter = ["status", "comments_open"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    list_select_related = ["author"]
+    list_select_related = ["author", "grade"]
     autocomplete_fields = ["author"]
     raw_id_fields = ["featured_image"]
     inlines = [CitationInline]
@@ -48,6 +48,11 @@ class PostAdmin(admin.ModelAdmin):
         ),
         ("Publishing", {"fields": ["status", "published_at", "comments_open"]}),
     ]
+
+    # participation: the post's grade (participation.Grade), read in the list's own query.
+    @admin.display(description="grade", ordering="grade__given_at")
+    def grade(self, post: Post) -> str:
+        return str(getattr(post, "grade", None) or "—")
 
     @admin.action(
         permissions=["change"], description="Approve and publish the selected submitted posts"

@@ -18,6 +18,7 @@ from comments.models import DiscussionSettings
 from coursblog.html import plain_text
 from course import visibility
 from course.privacy import mark_private, mark_private_unless_public
+from participation.exemplary import with_badges
 from posts import page_cache
 from posts.forms import SOURCE_FIELDS
 from posts.models import Post, Source
@@ -30,7 +31,7 @@ THREAD_MARK = "\x00thread\x00"
 def post_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated and not visibility.course_is_public():
         return redirect_to_login(request.get_full_path())  # a class blog: log in first
-    posts = (
+    posts = with_badges(  # participation: the exemplary badge, in the same query
         Post.objects.listed_for(request.user)
         .select_related("author", "featured_image")
         .with_comment_counts()
@@ -44,7 +45,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if (response := page_cache.cached(request, slug)) is not None:
         return response
-    posts = (
+    posts = with_badges(  # participation: the exemplary badge, in the same query
         Post.objects.visible_to(request.user)
         .select_related("author", "featured_image")
         .with_page_state()
@@ -114,7 +115,7 @@ def author_posts(request: HttpRequest, pk: int) -> HttpResponse:
     """An author's posts the reader may read and see as theirs; an author with none
     does not exist for this reader (there is no public list of members)."""
     author = get_object_or_404(User, pk=pk, is_active=True)
-    posts = (
+    posts = with_badges(  # participation: the exemplary badge, in the same query
         Post.objects.listed_for(request.user)
         .signed_for(request.user)
         .filter(author=author)

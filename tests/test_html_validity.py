@@ -168,14 +168,14 @@ EXPECTED_STATUS = {
 }
 
 
-def test_pages_are_valid_html5(tmp_path):
+def nu_page_errors(pages: dict[str, str], folder: Path) -> list[str]:
+    """The W3C Nu checker's errors for ``pages`` ({name: HTML}), as "name.html:line: message"."""
     files = []
-    for name, html in rendered_pages().items():
-        path = tmp_path / f"{name}.html"
+    for name, html in pages.items():
+        path = folder / f"{name}.html"
         path.write_text(html, encoding="utf-8")
         files.append(str(path))
-
-    assert nu_errors(files) == []
+    return nu_errors(files)
 
 
 def nu_errors(files: list[str]) -> list[str]:
@@ -192,3 +192,7 @@ def nu_errors(files: list[str]) -> list[str]:
     ]
     assert errors or result.returncode == 0, result.stdout
     return errors
+
+
+def test_pages_are_valid_html5(tmp_path):
+    assert nu_page_errors(rendered_pages(), tmp_path) == []
