@@ -15,8 +15,8 @@ from accounts.models import User
 class RosterForm(forms.Form):
     roster = forms.FileField(
         label="Roster (CSV)",
-        help_text="One student per line: name, email, and optionally a username. "
-        "A first line “name,email,username” is skipped.",
+        help_text="One student per line: name, email, and optionally a username and a display "
+        "name (what classmates see; a pseudonym is fine). A first line “name,email,…” is skipped.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     invite = forms.BooleanField(

@@ -15,6 +15,7 @@ import io
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ from accounts import roles
 from accounts.models import User
 from course.models import CourseSettings
 
-HEADER = ("name", "email", "username")
+HEADER = ("name", "email", "username", "display name")
 
 
 @dataclasses.dataclass
@@ -39,6 +40,7 @@ class RosterRow:
     name: str
     email: str
     username: str
+    display_name: str = ""
 
 
 @dataclasses.dataclass
@@ -63,14 +65,18 @@ def read_rows(data: bytes) -> tuple[list[RosterRow], list[tuple[int, str]]]:
             continue
         if line == 1 and tuple(c.lower() for c in cells[:2]) == HEADER[:2]:
             continue
-        if len(cells) < 2 or len(cells) > 3:
+        if len(cells) < 2 or len(cells) > 4:
             columns = f"{len(cells)} column{'s' if len(cells) != 1 else ''}"
             problems.append(
-                (line, f"expected name, email and an optional username; found {columns}.")
+                (
+                    line,
+                    "expected name, email, and optionally a username and a display name; "
+                    f"found {columns}.",
+                )
             )
             continue
-        name, email, username = (*cells, "")[:3]
-        rows.append(RosterRow(line, name, email, username))
+        name, email, username, display_name = (*cells, "", "")[:4]
+        rows.append(RosterRow(line, name, email, username, display_name))
     return rows, problems
 
 
@@ -117,24 +123,49 @@ def _import_row(row: RosterRow) -> tuple[User, str]:
         .exists()
     ):
         raise ValidationError(f"The username “{username}” belongs to someone else.")
+    display_name = " ".join(row.display_name.split())
+    if display_name and User.objects.display_name_taken(
+        display_name, exclude_pk=getattr(user, "pk", None)
+    ):
+        raise ValidationError(f"The display name “{display_name}” belongs to someone else.")
     if user is None:
         user = User(
-            email=row.email.lower(), username=username, first_name=first_name, last_name=last_name
+            email=row.email.lower(),
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            display_name=display_name,
         )
         user.set_unusable_password()
         try:
-            user.full_clean(exclude=["password"])
+            user.full_clean(exclude=["password", "display_name"])
             user.save()
         except IntegrityError:
             raise ValidationError(f"The username “{username}” is taken.") from None
         roles.make_student(user)
+        _vouch_for_email(user)
         return user, "created"
-    changed = (user.first_name, user.last_name, user.username) != (first_name, last_name, username)
-    user.first_name, user.last_name, user.username = first_name, last_name, username
+    wanted = (first_name, last_name, username, display_name or user.display_name)
+    changed = (user.first_name, user.last_name, user.username, user.display_name) != wanted
+    user.first_name, user.last_name, user.username, user.display_name = wanted
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["first_name", "last_name", "username"])
+    user.save(update_fields=["first_name", "last_name", "username", "display_name"])
     roles.make_student(user)
+    _vouch_for_email(user)
     return user, "updated" if changed else "unchanged"
+
+
+def _vouch_for_email(user: User) -> None:
+    """The school's roster vouches for the address: mark it verified, as allauth keeps it,
+    so that a later log-in through an external account with the same verified address
+    connects to this member instead of treating the account as unclaimed (allauth then
+    drops an unverified account's password, as a guard against address squatting)."""
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
 
 
 def free_username(email: str) -> str:

@@ -20,7 +20,7 @@ Caroline Hughes,caroline@example.edu,caroline
 Ethan Brooks,ETHAN@example.edu,
 Nobody,not-an-email,
 ,missing-name@example.edu,
-Too,many,columns,here
+Too,many,columns,here,now
 Ana María López de la Cruz,ana@example.edu,
 """
 
@@ -46,7 +46,10 @@ def test_a_roster_imports_the_good_rows_and_reports_the_bad_ones(instructor_clie
     assert "3 new accounts, 0 updated" in html
     assert "Line 4: “not-an-email” is not an email address." in html
     assert "Line 5: The name is empty." in html
-    assert "Line 6: expected name, email and an optional username; found 4 columns." in html
+    assert (
+        "Line 6: expected name, email, and optionally a username and a display name; "
+        "found 5 columns." in html
+    )
     caroline = User.objects.get(username="caroline")
     assert (caroline.first_name, caroline.last_name) == ("Caroline", "Hughes")
     ethan = User.objects.get(email="ethan@example.edu")
@@ -107,3 +110,31 @@ def test_a_file_that_is_not_utf8_is_explained(instructor_client):
 def test_students_cannot_import_rosters(client, student):
     client.force_login(student)
     assert client.get(IMPORT).status_code == 302  # not staff: sent to the admin login
+
+
+def test_the_roster_sets_display_names_and_refuses_a_taken_one(rf, db):
+    from accounts.roster import import_roster
+
+    taken = User.objects.create_user(username="kes", display_name="Kestrel")
+    data = (
+        b"name,email,username,display name\n"
+        b"Ana Lima,ana@example.edu,,Heron\n"
+        b"Ben Ode,ben@example.edu,,kestrel\n"
+        b"Cleo Dane,cleo@example.edu,,\n"
+    )
+    report = import_roster(data, request=rf.get("/"), invite=False)
+    assert User.objects.get(email="ana@example.edu").display_name == "Heron"
+    assert User.objects.get(email="cleo@example.edu").display_name == "Cleo Dane"
+    assert report.problems == [(3, "The display name “kestrel” belongs to someone else.")]
+    assert taken.display_name == "Kestrel"
+
+
+def test_the_roster_vouches_for_the_students_addresses(rf, db):
+    from allauth.account.models import EmailAddress
+
+    from accounts.roster import import_roster
+
+    import_roster(b"Ana Lima,ana@example.edu\n", request=rf.get("/"), invite=False)
+    address = EmailAddress.objects.get(email="ana@example.edu")
+    assert address.verified
+    assert address.primary
