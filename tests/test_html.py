@@ -213,3 +213,44 @@ def test_picture_urls_must_be_web_or_site_addresses(sneaky):
 def test_control_characters_never_survive(clean):
     cleaned = clean('<p title="a\x01b">x\x00y\x02z\x1b</p>')
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", cleaned)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("https://example.com", "https://example.com"),
+        ('http://example.com/"onmouseover=alert(1)', "http://example.com/%22onmouseover=alert(1)"),
+        ("http://example.com/a b?c d#e f", "http://example.com/a%20b?c%20d#e%20f"),
+        ("http://ex.com/ä", "http://ex.com/%C3%A4"),
+        ("http://ex.com/100%", "http://ex.com/100%25"),
+        ("https://[2001:db8::1]:8443/x", "https://[2001:db8::1]:8443/x"),
+        ("java<br>script:alert(1)", None),
+        ("javascript:alert(1)", None),
+        ("http://exa mple.com", None),
+        ("http://user:password@example.com", None),
+        ("https://example.com:99999/", None),
+        ("//evil.example/x", None),
+        ("http://-bad-.example", None),
+        ("http://ex.com\\@evil", None),
+    ],
+)
+def test_web_addresses_are_stored_valid_and_percent_encoded_or_refused(typed, stored):
+    from coursblog.html import web_address
+
+    assert web_address(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="java<br>script:alert(1)">x</a>',
+        '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105'
+        '&#0000112&#0000116&#0000058alert(1)">x</a>',
+        "<a>x</a>",
+    ],
+)
+def test_a_link_that_loses_its_address_is_unwrapped(html):
+    from coursblog.html import render_comment_html
+
+    assert render_comment_html(html) == "<p>x</p>"
