@@ -49,8 +49,9 @@ from django.utils import timezone
 
 from accounts.roles import sync_roles
 from archive.zips import Member, UnsafeZip, checked_zip, unsafe_name
-from coursblog.html import SanitizedHTMLField
+from coursblog.html import SanitizedHTMLField, render_comment_html
 from course.models import SettingsRecord, SiteVersion
+from participation.words import store_missing
 
 FORMAT = "coursblog-course-backup"
 FORMAT_VERSION = 1
@@ -90,7 +91,10 @@ KEPT = [
     Kept("auth.Group", site_record=True, by_name=True, relations_by_name=True),
     Kept("course.CourseSettings", site_record=True),
     Kept("comments.DiscussionSettings", site_record=True),
+    Kept("participation.Expectations", site_record=True),
+    Kept("participation.GradingScale", site_record=True),
     Kept("accounts.User", relations_by_name=True, private_fields=frozenset({"password"})),
+    Kept("participation.Preferences"),
     Kept("account.EmailAddress"),
     Kept("socialaccount.SocialAccount"),
     Kept("images.Image"),
@@ -99,9 +103,13 @@ KEPT = [
     Kept("posts.Post"),
     Kept("posts.Citation"),
     Kept("images.ImageUse"),  # who may fetch a picture follows the posts that show it
+    Kept("participation.PrivateFeedback"),
+    Kept("participation.Grade"),
+    Kept("participation.ExemplaryPost"),
     Kept("taggit.Tag"),
     Kept("taggit.TaggedItem", relations_by_name=True),  # content types differ between sites
     Kept("comments.Comment"),
+    Kept("participation.ExemplaryComment"),
     Kept("wordpress.ImportedItem"),  # WordPress's old addresses keep working after a restore
 ]
 
@@ -133,12 +141,18 @@ LEFT_OUT = {
     "lti.RosterDeparture": LMS_LINK,
     "lti.SentScore": LMS_LINK,
     "contenttypes.ContentType": "made by migrate",
+    "participation.PostWords": "a cache of the posts' text: counted again by the import",
+    "participation.CommentWords": "a cache of the comments' text: counted again by the import",
 }
 
 
 def _comment_markup(comment) -> None:
     comment.render_body()
     comment.render_fragment()
+
+
+def _feedback_markup(feedback) -> None:
+    feedback.body_html = render_comment_html(feedback.body)
 
 
 def _unusable_password_if_none(user) -> None:
@@ -149,6 +163,7 @@ def _unusable_password_if_none(user) -> None:
 # What an import does to each row before saving it, beyond sanitising rich text.
 PREPARE: dict[str, Callable[[models.Model], None]] = {
     "comments.Comment": _comment_markup,
+    "participation.PrivateFeedback": _feedback_markup,
     "accounts.User": _unusable_password_if_none,
 }
 # The media files a row stands for, beyond its file fields.
@@ -301,6 +316,7 @@ def import_backup(source, *, progress: Callable[[str], None] | None = None) -> I
                 _write_media(archive, media, manifest, written)
                 progress(f"media files: {len(written)}")
                 sync_roles()  # the role groups get exactly their permissions again
+                store_missing()  # the participation page's word counts
                 _move_site_version_past(manifest)
         except BaseException:
             for name in written:

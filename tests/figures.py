@@ -19,3 +19,11 @@ POST_PAGE_QUERIES_WARM = 1
 # role, the post (with the site's version), their editable comments, the Works Cited,
 # topics and tags (the settings were read at this site version already).
 POST_PAGE_QUERIES_MEMBER = 8
+
+# The participation page's term view, for any size of class: session, user, role,
+# expectations, students, posts, comments (written and received); the course settings
+# were read by this process already.
+PARTICIPATION_PAGE_QUERIES = 7
+# Every count of every member and week (participation/counting.py): posts in one query,
+# comments written and received in one pass over them.
+PARTICIPATION_COUNTING_QUERIES = 2

@@ -84,6 +84,18 @@ FIGURES = [
         rf"{N} for a logged-in reader",
         figures.POST_PAGE_QUERIES_MEMBER,
     ),
+    Figure(
+        "queries, participation page",
+        "README.md",
+        rf"the term view takes {N} queries",
+        figures.PARTICIPATION_PAGE_QUERIES,
+    ),
+    Figure(
+        "queries, participation counts",
+        "README.md",
+        rf"grouped by member and week .{{0,120}}?in {N} queries whatever the class",
+        figures.PARTICIPATION_COUNTING_QUERIES,
+    ),
     # The discussion rules.
     Figure(
         "threads a page",

@@ -27,6 +27,16 @@ from accounts.roles import make_student
 from archive.backup import KEPT, LEFT_OUT
 from comments.models import Comment, DiscussionSettings
 from course.models import Audience, CourseSettings, SiteVersion
+from participation.models import (
+    CommentWords,
+    ExemplaryComment,
+    ExemplaryPost,
+    Expectations,
+    Grade,
+    GradingScale,
+    Preferences,
+    PrivateFeedback,
+)
 from posts.models import Post
 from tests.archive.sites import load_demo, picture, stored_names
 from tests.factories import cite, make_comment, make_post, make_source, make_thread, make_user
@@ -117,6 +127,22 @@ def course(transactional_db):
     comments[4].trash()
     make_comment(essay, status=Comment.Status.PENDING, body="Held.")
     make_comment(essay, parent=comments[0], user=student, anonymous=True, author_name="Dee")
+
+    # Participation: expectations, the grading scale, preferences, private feedback with
+    # its answer, a grade and exemplary marks.
+    instructor = User.objects.get(username="instructor")
+    expectations = Expectations.load()
+    expectations.replies_per_week = 3
+    expectations.save()
+    scale = GradingScale.load()
+    scale.kind = GradingScale.Kind.LETTER
+    scale.save()
+    Preferences.objects.create(user=student, email_feedback=False)
+    feedback = PrivateFeedback.objects.create(post=essay, author=instructor, body="Cite more.")
+    PrivateFeedback.objects.create(post=essay, parent=feedback, author=student, body="Will do.")
+    Grade.objects.create(post=essay, letter="A-", given_by=instructor)
+    ExemplaryPost.objects.create(post=essay, marked_by=instructor)
+    ExemplaryComment.objects.create(comment=comments[0], marked_by=instructor)
     return demo
 
 
@@ -140,6 +166,7 @@ def test_a_backup_gives_back_the_same_site(course, tmp_path):
     assert media_files() == files_before
     assert {post.slug: thread_markup(post) for post in Post.objects.published()} == pages_before
     assert SiteVersion.current() > version_before  # no page cached before is served
+    assert CommentWords.objects.count() == Comment.objects.count()  # counted again
     checked = io.StringIO()
     call_command("check_comment_trees", stdout=checked)
     assert "All comment trees are sound." in checked.getvalue()
@@ -183,6 +210,7 @@ def test_an_import_sanitises_what_the_backup_says(transactional_db, tmp_path):
     as any save would."""
     post = make_post(title="Essay")
     comment = make_comment(post, body="Fine.")
+    feedback = PrivateFeedback.objects.create(post=post, body="Good.")
     backup = tmp_path / "course.zip"
     call_command("export_course", str(backup), stdout=io.StringIO())
     tampered = tmp_path / "tampered.zip"
@@ -193,6 +221,8 @@ def test_an_import_sanitises_what_the_backup_says(transactional_db, tmp_path):
                 data = data.replace(b"<p>An essay.</p>", b"<p>An essay.<script>x()</script></p>")
             if name == "data/comments.comment.json":
                 data = data.replace(b"Fine.</p>", b"Fine.<script>y()</script></p>")
+            if name == "data/participation.privatefeedback.json":
+                data = data.replace(b"Good.</p>", b"Good.<script>z()</script></p>")
             target.writestr(name, data)
     call_command("flush", "--no-input", verbosity=0)
 
@@ -202,3 +232,4 @@ def test_an_import_sanitises_what_the_backup_says(transactional_db, tmp_path):
     restored = Comment.objects.get()
     assert "<script>" not in restored.body_html + restored.fragment_html
     assert restored.fragment_html == comment.fragment_html
+    assert PrivateFeedback.objects.get().body_html == feedback.body_html

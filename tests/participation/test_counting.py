@@ -11,6 +11,7 @@ from participation.counting import WeekCounts
 from participation.models import CommentWords, PrivateFeedback
 from participation.weeks import Period
 from participation.words import count_words, store_missing
+from tests.figures import PARTICIPATION_COUNTING_QUERIES
 from tests.participation.conftest import MONDAY, at, comment, student, words
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,18 @@ def test_only_the_members_asked_for_are_counted(classroom):
     counted = counting.weekly_counts(WEEK, members=[classroom.ana.pk])
     assert set(counted) == {classroom.ana.pk}
     assert counted[classroom.ana.pk][0].received == 3
+
+
+def test_every_count_of_every_member_costs_the_same_queries(
+    classroom, django_assert_num_queries
+):
+    with django_assert_num_queries(PARTICIPATION_COUNTING_QUERIES):
+        few = counting.weekly_counts(WEEK)
+    for name in ("dan", "eve", "fay"):
+        comment(classroom.ana_post, student(name), when=at(3))
+    with django_assert_num_queries(PARTICIPATION_COUNTING_QUERIES):
+        more = counting.weekly_counts(WEEK)
+    assert len(more) > len(few)
 
 
 def test_the_class_is_the_students_not_the_instructors(classroom):

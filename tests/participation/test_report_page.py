@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_user
+from tests.figures import PARTICIPATION_PAGE_QUERIES
 from tests.participation.conftest import at, student
 
 pytestmark = pytest.mark.django_db
@@ -237,12 +238,12 @@ def test_the_page_costs_the_same_queries_for_any_class(
     client.force_login(instructor)
     # session, user, role, expectations, students, posts, comments (written and
     # received); the course settings were read by this process already
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(PARTICIPATION_PAGE_QUERIES):
         response = client.get(
             reverse("participation:report"), {"start": "2025-03-03", "end": "2025-03-16"}
         )
     assert response.content.decode().count('<svg class="sparkline"') == size
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(PARTICIPATION_PAGE_QUERIES):
         client.get(
             reverse("participation:report"),
             {"start": "2025-03-03", "end": "2025-03-16", "view": "weeks"},
