@@ -97,9 +97,7 @@ def test_only_the_members_asked_for_are_counted(classroom):
     assert counted[classroom.ana.pk][0].received == 3
 
 
-def test_every_count_of_every_member_costs_the_same_queries(
-    classroom, django_assert_num_queries
-):
+def test_every_count_of_every_member_costs_the_same_queries(classroom, django_assert_num_queries):
     with django_assert_num_queries(PARTICIPATION_COUNTING_QUERIES):
         few = counting.weekly_counts(WEEK)
     for name in ("dan", "eve", "fay"):
