@@ -17,6 +17,8 @@ from accounts.roles import make_student
 from course.models import Audience, CourseSettings
 from posts.models import Post
 from tests.factories import cite, make_comment, make_post, make_source, make_user
+from topics.models import Topic
+from wordpress.models import ImportedItem
 
 pytestmark = pytest.mark.django_db
 READERS = ["guest", "member", "student", "instructor"]
@@ -65,6 +67,17 @@ def secret(people):
     for _ in range(3):
         make_comment(post)
     cite(post, make_source(title="Unique source title"))
+    post.topics.add(Topic.objects.create(name="Steppe", slug="steppe"))
+    post.tags.add("zebras")
+    # Imported from WordPress: its old addresses must not lead a reader who may not
+    # read it to its new one.
+    ImportedItem.objects.create(
+        site="https://old.example",
+        kind="post",
+        wp_id="77",
+        object_id=post.pk,
+        old_path="/2018/11/05/zebra-secret/",
+    )
     return post
 
 
@@ -73,8 +86,24 @@ def visible_in_listings(client: Client, post: Post, people) -> dict[str, bool]:
         "home": client.get(reverse("posts:list"), follow=True),
         "author": client.get(reverse("posts:author", kwargs={"pk": people["author"].pk})),
         "source": client.get(reverse("posts:source", kwargs={"pk": post.sources.get().pk})),
+        "topic": client.get(reverse("topics:detail", kwargs={"slug": "steppe"})),
+        "tag": client.get(reverse("topics:tag", kwargs={"slug": "zebras"})),
     }
-    return {name: "Zebra secret essay" in r.content.decode() for name, r in pages.items()}
+    found = {name: "Zebra secret essay" in r.content.decode() for name, r in pages.items()}
+    suggestions = client.get(reverse("posts:source_search"), {"q": "Unique source"})
+    found["source suggestions"] = "Unique source title" in suggestions.content.decode()
+    return found
+
+
+def old_addresses_lead_to(client: Client) -> set[str]:
+    """Where the post's old WordPress addresses send this reader (404s left out)."""
+    found = set()
+    for old in ("/?p=77", "/2018/11/05/zebra-secret/", "/zebra-secret/"):
+        response = client.get(old)
+        assert response.status_code in (301, 302, 404), old
+        if response.status_code != 404:
+            found.add(response["Location"])
+    return found
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -96,12 +125,20 @@ def test_a_post_exists_only_for_those_who_may_read_it(
         "home": allowed,
         "author": allowed,
         "source": allowed,
+        "topic": allowed,
+        "tag": allowed,
+        "source suggestions": allowed and reader != "guest",  # the editor's, for members
     }
     feed = client.get(reverse("posts:comments_feed", kwargs={"slug": secret.slug}))
     public = (course_audience, post_visibility) == ("public", "course")
     assert feed.status_code == (200 if public else 404)
     assert ("Zebra" in client.get(reverse("posts:feed")).content.decode()) is public
+    topic_feed = client.get(reverse("topics:feed", kwargs={"slug": "steppe"}))
+    assert ("Zebra" in topic_feed.content.decode()) is public
     assert ("zebra-secret" in client.get("/sitemap.xml").content.decode()) is public
+    assert old_addresses_lead_to(client) == (
+        {"/posts/zebra-secret/?from=wordpress"} if allowed else set()
+    )
 
 
 @pytest.mark.parametrize(("course_audience", "post_visibility"), list(MAY_READ))
