@@ -75,7 +75,8 @@ class LatestPostsFeed(Feed):
 
     def item_categories(self, post: Post) -> list[str]:
         """Its topics and tags, as RSS categories (prefetched by ``latest``)."""
-        return [topic.name for topic in post.topics.all()] + [tag.name for tag in post.tags.all()]
+        names = [topic.name for topic in post.topics.all()] + [tag.name for tag in post.tags.all()]
+        return [single_line(name) for name in names]  # tags stored before the one rule
 
     def item_title(self, post: Post) -> str:
         return single_line(post.title)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.forms.utils import pretty_name
 
 from accounts.roles import is_instructor
+from coursblog.text import refuse_line_breaks
 from course import anonymity
 from course.models import Audience, CourseSettings
 from images.models import Image
@@ -73,6 +74,12 @@ class PostForm(forms.ModelForm):
             self.fields["visibility"].required = False  # not sent: stays as it is
         if not anonymity.may_post_anonymously(user, course):
             del self.fields["anonymous"]
+
+    def clean_tags(self) -> list[str]:
+        tags = self.cleaned_data.get("tags") or []
+        for tag in tags:
+            refuse_line_breaks(tag)  # the one rule for typed text (coursblog/text.py)
+        return tags
 
     def clean_visibility(self) -> str:
         return self.cleaned_data.get("visibility") or self.instance.visibility

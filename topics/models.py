@@ -4,14 +4,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from coursblog.text import PlainTextAreaField, PlainTextField, single_line
+
 
 class Topic(models.Model):
     """One of the course's topics (a WordPress category). A post may have several,
     as WordPress allows, so an essay on two themes is listed under both."""
 
-    name = models.CharField(max_length=200)
+    name = PlainTextField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
-    description = models.TextField(blank=True)
+    description = PlainTextAreaField(blank=True)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -41,3 +43,10 @@ class Topic(models.Model):
             number += 1
             candidate = f"{base}-{number}"
         return candidate
+
+
+def tag_name_on_one_line(sender, instance, raw: bool = False, **kwargs) -> None:
+    """pre_save receiver for django-taggit's Tag: whatever path made it (a form refuses
+    such a name first), a tag's name is stored on one line without control characters."""
+    if not raw:
+        instance.name = single_line(instance.name)

@@ -46,6 +46,7 @@ from accounts.roster import send_invitation
 from comments.importing import NewComment, insert_threads
 from comments.models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH, Comment
 from coursblog.html import plain_text, render_comment_html
+from coursblog.text import single_line
 from course.models import Audience
 from images.models import Image
 from posts.models import Post
@@ -437,7 +438,7 @@ class Importer:
         _, tag = self._remembered(Kind.TAG, term.slug, Tag)
         outcome = "unchanged"
         if tag is None:
-            name = (term.name or unquote(term.slug))[:100]
+            name = single_line(term.name or unquote(term.slug))[:100]
             tag = Tag.objects.filter(name__iexact=name).first()
             if tag is None:
                 tag = Tag(name=name)

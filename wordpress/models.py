@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from coursblog.text import PlainTextField
+
 
 class ImportedItemQuerySet(models.QuerySet):
     def of(self, site: str, kind: str) -> ImportedItemQuerySet:
@@ -88,7 +90,7 @@ class ImportJob(models.Model):
         FAILED = "failed", "Refused"
 
     file = models.FileField(upload_to=upload_path)
-    original_name = models.CharField(max_length=300)
+    original_name = PlainTextField(max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
