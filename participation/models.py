@@ -20,6 +20,7 @@ from accounts.roles import is_instructor
 from coursblog.html import render_comment_html
 from coursblog.text import PlainTextAreaField, PlainTextField
 from course.models import CourseSettings, SiteVersion
+from course.term import locked_reason
 
 FEEDBACK_MAX_LENGTH = 20000
 
@@ -218,7 +219,8 @@ class PrivateFeedback(models.Model):
         return is_instructor(user)
 
     def may_answer(self, user) -> bool:
-        return may_see_private(user, self.post)
+        """The post's author and the instructors, until the course ends (course/term.py)."""
+        return may_see_private(user, self.post) and not locked_reason(user)
 
     def clean(self) -> None:
         if self.parent_id and self.parent.post_id != self.post_id:

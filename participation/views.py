@@ -22,9 +22,17 @@ from accounts.models import User
 from comments.fragments import fragment_parts
 from comments.models import Comment
 from course.privacy import mark_private_unless_public
+from course.term import locked_reason
 from participation import activity, charts, exemplary, grades, notifications, report, tables
 from participation.forms import FeedbackForm, GradeForm, PreferencesForm, RangeForm
-from participation.models import Expectations, Grade, GradingScale, Preferences, PrivateFeedback
+from participation.models import (
+    Expectations,
+    Grade,
+    GradingScale,
+    Preferences,
+    PrivateFeedback,
+    may_see_private,
+)
 from participation.weeks import Period
 from posts.models import Post
 
@@ -201,9 +209,15 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = (
         parent.may_answer(request.user) if parent else PrivateFeedback.may_start(request.user, post)
     )
-    if not allowed:
-        raise PermissionDenied
     form = FeedbackForm(request.POST)
+    if not allowed:
+        reason = locked_reason(request.user) if may_see_private(request.user, post) else ""
+        if not reason:
+            raise PermissionDenied
+        context = {"post": post, "form": form, "parent": parent, "action": "feedback"}
+        return render(
+            request, "participation/private_form.html", context | {"locked": reason}, status=403
+        )
     if form.is_valid():
         sent = PrivateFeedback.objects.create(
             post=post, parent=parent, author=request.user, body=form.cleaned_data["body"]

@@ -8,6 +8,7 @@ from django import template
 from django.db.models import Count, Max, Q
 
 from accounts.roles import is_instructor, is_student
+from course.term import locked_reason
 from participation import report
 from participation.forms import FeedbackForm, GradeForm
 from participation.models import (
@@ -46,6 +47,7 @@ def private_section(context, post: Post) -> dict:
         "threads": threads,
         "grade": grade,
         "instructor": instructor,
+        "locked": locked_reason(user),
         "csrf_token": context.get("csrf_token"),
     }
     if instructor:

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from course.models import CourseSettings
 from participation import notifications
 from participation.models import Grade, GradingScale, Preferences, PrivateFeedback
 from tests.factories import make_comment, make_post, make_user
@@ -150,6 +151,26 @@ def test_an_answer_to_an_answer_joins_the_exchange_it_belongs_to(people):
     assert PrivateFeedback.objects.latest("pk").parent == first
     html = clients["author"].get(post.get_absolute_url()).content.decode()
     assert html.index(SECRET) < html.index("Answer") < html.index("Answer to the answer")
+
+
+def test_after_the_course_ends_the_author_can_no_longer_answer_but_instructors_can(people):
+    post, clients = people.post, people.clients
+    send_feedback(clients["teacher"], post)
+    first = PrivateFeedback.objects.get()
+    course = CourseSettings.load()
+    course.ended = True
+    course.save()
+
+    page = clients["author"].get(post.get_absolute_url()).content.decode()
+    assert SECRET in page  # still theirs to read
+    assert "Answer privately" not in page
+    assert "Answers are closed." in page
+    response = send_feedback(clients["author"], post, "Late answer kept", parent=first)
+    assert response.status_code == 403
+    assert "This course has ended" in response.content.decode()
+    assert "Late answer kept" in response.content.decode()
+    assert send_feedback(clients["teacher"], post, "Final word", parent=first).status_code == 302
+    assert list(PrivateFeedback.objects.values_list("body", flat=True)) == [SECRET, "Final word"]
 
 
 def test_empty_or_invalid_feedback_is_refused_with_what_was_typed_kept(people):

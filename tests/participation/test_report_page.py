@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from course.models import CourseSettings
 from tests.factories import make_user
 from tests.figures import PARTICIPATION_PAGE_QUERIES
 from tests.participation.conftest import at, student
@@ -236,8 +237,8 @@ def test_the_page_costs_the_same_queries_for_any_class(
     build_class(size, instructor)
     client = Client()
     client.force_login(instructor)
-    # session, user, role, expectations, students, posts, comments (written and
-    # received); the course settings were read by this process already
+    CourseSettings.load()  # read once per site version by each process (course/models.py)
+    # session, user, role, expectations, students, posts, comments (written and received)
     with django_assert_num_queries(PARTICIPATION_PAGE_QUERIES):
         response = client.get(
             reverse("participation:report"), {"start": "2025-03-03", "end": "2025-03-16"}
