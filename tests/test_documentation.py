@@ -236,6 +236,42 @@ FIGURES = [
         Default("DISCUSSION_SETTINGS_SECONDS"),
     ),
     Figure(
+        "REQUEST_MAX_BYTES",
+        "README.md",
+        rf"\| `REQUEST_MAX_BYTES` \| \d+ MB \({N}\)",
+        Default("REQUEST_MAX_BYTES"),
+    ),
+    Figure(
+        "REQUEST_MAX_BYTES",
+        "docs/deploy.md",
+        rf"{N} (?P<unit>MB) \(`REQUEST_MAX_BYTES`\) for forms",
+        Default("REQUEST_MAX_BYTES"),
+    ),
+    Figure(
+        "IMAGE_MAX_BYTES",
+        "README.md",
+        rf"\| `IMAGE_MAX_BYTES` \| \d+ MB \({N}\)",
+        Default("IMAGE_MAX_BYTES"),
+    ),
+    Figure(
+        "IMAGE_MEMORY_BUDGET_MB",
+        "README.md",
+        rf"\| `IMAGE_MEMORY_BUDGET_MB` \| `{N}`",
+        Default("IMAGE_MEMORY_BUDGET_MB"),
+    ),
+    Figure(
+        "GUEST_COMMENTS_PER_ADDRESS",
+        "README.md",
+        rf"`GUEST_COMMENTS_PER_ADDRESS_MINUTES` \| `{N}`, `\d+`",
+        Default("GUEST_COMMENTS_PER_ADDRESS"),
+    ),
+    Figure(
+        "GUEST_COMMENTS_PER_ADDRESS_MINUTES",
+        "README.md",
+        rf"`GUEST_COMMENTS_PER_ADDRESS_MINUTES` \| `\d+`, `{N}`",
+        Default("GUEST_COMMENTS_PER_ADDRESS_MINUTES"),
+    ),
+    Figure(
         "GUNICORN_THREADS",
         "docs/deploy.md",
         rf"`GUNICORN_THREADS` \({N}\)",

@@ -234,6 +234,20 @@ class TestPersonalFeeds:
         url = reverse("posts:private_feed", kwargs={"token": token.token})
         assert Client().get(url).status_code == 200
 
+    def test_the_account_page_shows_the_address_and_revokes_it(self, people, secret):
+        client = client_for("student", people)
+        old = FeedToken.for_user(people["student"]).token
+        page = client.get(reverse("accounts:account")).content.decode()
+        assert reverse("posts:private_feed", kwargs={"token": old}) in page
+        assert Client().post(reverse("accounts:revoke_feed")).status_code == 302  # to log in
+        assert FeedToken.objects.get(user=people["student"]).token == old
+        response = client.post(reverse("accounts:revoke_feed"), follow=True)
+        new = FeedToken.objects.get(user=people["student"]).token
+        assert new != old
+        assert "Your feed address is new" in response.content.decode()
+        assert reverse("posts:private_feed", kwargs={"token": new}) in response.content.decode()
+        assert Client().get(reverse("posts:private_feed", kwargs={"token": old})).status_code == 404
+
     def test_an_inactive_members_feed_stops(self, people, secret):
         token = FeedToken.for_user(people["student"]).token
         people["student"].is_active = False
