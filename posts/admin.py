@@ -23,8 +23,8 @@ class CitationInline(admin.TabularInline):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "comments_open", "grade"]
-    list_filter = ["status", "comments_open"]
+    list_display = ["title", "written_by", "status", "published_at", "comments_open", "grade"]
+    list_filter = ["status", "comments_open", "visibility", "anonymous"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
@@ -48,6 +48,13 @@ class PostAdmin(admin.ModelAdmin):
         ),
         ("Publishing", {"fields": ["status", "published_at", "comments_open"]}),
     ]
+
+    # The admin is the instructors': who wrote a post, anonymous to classmates or not.
+    @admin.display(description="author", ordering="author__display_name")
+    def written_by(self, post: Post) -> str:
+        author = post.author
+        name = f"{author.display_name} ({author.real_name})"
+        return f"{name}, anonymous to classmates" if post.anonymous else name
 
     # participation: the post's grade (participation.Grade), read in the list's own query.
     @admin.display(description="grade", ordering="grade__given_at")

@@ -136,6 +136,28 @@ class TestAnonymousToClassmates:
         assert "Owl" not in feed
         assert "Anonymous classmate" in feed
 
+    def test_instructors_see_who_wrote_it_everywhere_they_work(self, post, pupil, instructor):
+        make_student(pupil)
+        make_post(author=pupil, title="A brave essay", anonymous=True)
+        make_comment(post, user=pupil, author_name="Owl", anonymous=True, body="Shy words.")
+        teacher = logged_in(instructor)
+        instructor.is_staff = True
+        instructor.save()
+
+        comments_admin = teacher.get(reverse("admin:comments_comment_changelist")).content
+        assert "Owl" in comments_admin.decode()
+        posts_admin = teacher.get(reverse("admin:posts_post_changelist")).content.decode()
+        assert "Owl (Priya Realname), anonymous to classmates" in posts_admin
+        term = {"start": "2000-01-01", "end": "2100-01-01"}
+        report = teacher.get(reverse("participation:report"), term).content.decode()
+        assert "Owl" in report or "Realname" in report
+        csv_export = teacher.get(reverse("participation:export"), term).content.decode("utf-8-sig")
+        row = next(line for line in csv_export.splitlines() if "Realname" in line or "Owl" in line)
+        assert ",1," in row  # the anonymous post counts for its author
+        student_page = teacher.get(reverse("participation:student", kwargs={"pk": pupil.pk}))
+        assert "A brave essay" in student_page.content.decode()
+        assert "Shy words." in student_page.content.decode()
+
 
 class TestEndOfTerm:
     @pytest.fixture
