@@ -25,6 +25,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from accounts.models import User
+from accounts.people import ANONYMOUS_CLASSMATE
 from comments.models import Comment
 from course.models import Audience, CourseSettings
 from images.models import Image
@@ -35,6 +36,8 @@ WXR_VERSION = "1.2"
 # Post and attachment ids share one sequence in WordPress; ours do not, so images
 # are numbered from here (the file's ids only need to be unique within it).
 ATTACHMENT_ID_OFFSET = 1_000_000_000
+# The author of anonymous posts in an export of public content.
+ANONYMOUS_LOGIN = "anonymous-classmate"
 NO_DATE = "0000-00-00 00:00:00"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -133,7 +136,20 @@ def pieces(*, include_private: bool = False) -> Iterator[str]:
         f"\t<wp:base_site_url>{_text(site)}</wp:base_site_url>\n"
         f"\t<wp:base_blog_url>{_text(site)}</wp:base_blog_url>\n"
     )
-    authors = User.objects.filter(pk__in=posts.values("author")).order_by("pk")
+    # Without the private posts, the export is what the public reads: the authors of
+    # anonymous work are "Anonymous classmate" in it, as on the public pages.
+    identities = include_private
+    signed = posts if identities else posts.filter(anonymous=False)
+    if not identities and posts.filter(anonymous=True).exists():
+        yield (
+            f"\t<wp:author><wp:author_id>0</wp:author_id>"
+            f"<wp:author_login>{cdata(ANONYMOUS_LOGIN)}</wp:author_login>"
+            "<wp:author_email></wp:author_email>"
+            f"<wp:author_display_name>{cdata(ANONYMOUS_CLASSMATE)}</wp:author_display_name>"
+            "<wp:author_first_name></wp:author_first_name>"
+            "<wp:author_last_name></wp:author_last_name></wp:author>\n"
+        )
+    authors = User.objects.filter(pk__in=signed.values("author")).order_by("pk")
     for user in authors:
         yield (
             f"\t<wp:author><wp:author_id>{user.pk}</wp:author_id>"
@@ -156,10 +172,12 @@ def pieces(*, include_private: bool = False) -> Iterator[str]:
         .order_by("-pk")
         .values_list("featured_image", "pk", "featured_image_alt")
     }
-    for image in Image.objects.select_related("owner").order_by("pk").iterator(chunk_size=500):
-        yield _attachment(image, *featured.get(image.pk, (0, "")))
+    # Only the pictures the exported posts show: the others belong to posts it leaves out.
+    shown = Image.objects.filter(uses__post__in=posts).distinct()
+    for image in shown.select_related("owner").order_by("pk").iterator(chunk_size=500):
+        yield _attachment(image, *featured.get(image.pk, (0, "")), identities=identities)
     for post in posts.prefetch_related("topics", "tags").iterator(chunk_size=50):
-        yield _item(post)
+        yield _item(post, identities=identities)
     yield "</channel>\n</rss>\n"
 
 
@@ -191,7 +209,7 @@ def _categories() -> Iterator[str]:
         topics = waiting
 
 
-def _attachment(image: Image, parent: int, alt: str) -> str:
+def _attachment(image: Image, parent: int, alt: str, *, identities: bool) -> str:
     url = _absolute(default_storage.url(image.file.name))
     local, gmt = _dates(image.created)
     name = image.file.name.rsplit("/", 1)[-1]
@@ -200,7 +218,7 @@ def _attachment(image: Image, parent: int, alt: str) -> str:
         f"\t\t<title>{_text(name)}</title>\n"
         f"\t\t<link>{_text(url)}</link>\n"
         f"\t\t<pubDate>{_rss_date(image.created)}</pubDate>\n"
-        f"\t\t<dc:creator>{cdata(image.owner.get_username() if image.owner else '')}</dc:creator>\n"
+        f"\t\t<dc:creator>{cdata(_uploader(image, identities))}</dc:creator>\n"
         f'\t\t<guid isPermaLink="false">{_text(url)}</guid>\n'
         "\t\t<description></description>\n"
         "\t\t<content:encoded><![CDATA[]]></content:encoded>\n"
@@ -224,7 +242,13 @@ def _attachment(image: Image, parent: int, alt: str) -> str:
     )
 
 
-def _item(post: Post) -> str:
+def _uploader(image: Image, identities: bool) -> str:
+    if image.owner is None or not identities:
+        return ""  # a picture's uploader is not shown on any page
+    return image.owner.get_username()
+
+
+def _item(post: Post, *, identities: bool) -> str:
     url = _absolute(post.get_absolute_url())
     moment = post.published_at or post.submitted_at or post.created_at
     local, gmt = _dates(moment)
@@ -247,7 +271,7 @@ def _item(post: Post) -> str:
         f"\t\t<title>{_text(post.title)}</title>\n"
         f"\t\t<link>{_text(url)}</link>\n"
         f"\t\t<pubDate>{_rss_date(moment)}</pubDate>\n"
-        f"\t\t<dc:creator>{cdata(post.author.get_username())}</dc:creator>\n"
+        f"\t\t<dc:creator>{cdata(_creator(post, identities))}</dc:creator>\n"
         f'\t\t<guid isPermaLink="false">{_text(settings.SITE_URL)}/?p={post.pk}</guid>\n'
         "\t\t<description></description>\n"
         f"\t\t<content:encoded>{cdata(html_block(post.body))}</content:encoded>\n"
@@ -265,19 +289,34 @@ def _item(post: Post) -> str:
         "\t\t<wp:post_password></wp:post_password>\n"
         "\t\t<wp:is_sticky>0</wp:is_sticky>\n"
     )
-    comments = "".join(_comment(c) for c in exported_comments(post).iterator(chunk_size=500))
+    comments = "".join(
+        _comment(c, identities) for c in exported_comments(post).iterator(chunk_size=500)
+    )
     return head + "".join(terms) + meta + comments + "\t</item>\n"
 
 
-def _comment(comment: Comment) -> str:
+def _creator(post: Post, identities: bool) -> str:
+    return ANONYMOUS_LOGIN if post.anonymous and not identities else post.author.get_username()
+
+
+def _comment(comment: Comment, identities: bool) -> str:
     local, gmt = _dates(comment.created)
+    name, email, url, address = (
+        comment.author_name,
+        comment.author_email,
+        comment.author_url,
+        comment.ip_address or "",
+    )
+    user_id = comment.user_id or 0
+    if comment.anonymous and not identities:
+        name, email, url, address, user_id = ANONYMOUS_CLASSMATE, "", "", "", 0
     return (
         "\t\t<wp:comment>\n"
         f"\t\t\t<wp:comment_id>{comment.pk}</wp:comment_id>\n"
-        f"\t\t\t<wp:comment_author>{cdata(comment.author_name)}</wp:comment_author>\n"
-        f"\t\t\t<wp:comment_author_email>{cdata(comment.author_email)}</wp:comment_author_email>\n"
-        f"\t\t\t<wp:comment_author_url>{cdata(comment.author_url)}</wp:comment_author_url>\n"
-        f"\t\t\t<wp:comment_author_IP>{cdata(comment.ip_address or '')}</wp:comment_author_IP>\n"
+        f"\t\t\t<wp:comment_author>{cdata(name)}</wp:comment_author>\n"
+        f"\t\t\t<wp:comment_author_email>{cdata(email)}</wp:comment_author_email>\n"
+        f"\t\t\t<wp:comment_author_url>{cdata(url)}</wp:comment_author_url>\n"
+        f"\t\t\t<wp:comment_author_IP>{cdata(address)}</wp:comment_author_IP>\n"
         f"\t\t\t<wp:comment_date>{cdata(local)}</wp:comment_date>\n"
         f"\t\t\t<wp:comment_date_gmt>{cdata(gmt)}</wp:comment_date_gmt>\n"
         f"\t\t\t<wp:comment_content>{cdata(comment.body)}</wp:comment_content>\n"
@@ -285,7 +324,7 @@ def _comment(comment: Comment) -> str:
         "</wp:comment_approved>\n"
         "\t\t\t<wp:comment_type>comment</wp:comment_type>\n"
         f"\t\t\t<wp:comment_parent>{comment.parent_id or 0}</wp:comment_parent>\n"
-        f"\t\t\t<wp:comment_user_id>{comment.user_id or 0}</wp:comment_user_id>\n"
+        f"\t\t\t<wp:comment_user_id>{user_id}</wp:comment_user_id>\n"
         f"{_trash_meta(comment)}"
         "\t\t</wp:comment>\n"
     )

@@ -11,6 +11,7 @@ from taggit.models import Tag
 from accounts.models import User
 from comments.models import Comment
 from posts.models import Post
+from tests.archive.sites import picture
 from tests.factories import make_comment, make_post, make_user
 from topics.models import Topic
 from wordpress import exporter, importer
@@ -184,3 +185,46 @@ def test_the_command_writes_the_file(site, tmp_path):
     assert etree.parse(str(path)).getroot().tag == "rss"
     call_command("export_wxr", str(path), "--include-private", stdout=out)
     assert "Exported 4 posts" in out.getvalue()
+
+
+def test_pictures_go_with_the_posts_that_show_them_and_no_others(site):
+    author = User.objects.get(username="anderson")
+    shown = picture(author, "teal")
+    hidden = picture(author, "purple")
+    unused = picture(author, "olive")
+    site.featured_image = shown
+    site.featured_image_alt = "A teal square"
+    site.save()
+    make_post(title="Class only", author=author, visibility="class", featured_image=hidden,
+              featured_image_alt="Purple")  # fmt: skip
+
+    def attachments(data: bytes) -> dict[str, str]:
+        channel = etree.fromstring(data).find("channel")
+        return {
+            item.findtext(f"{WP}attachment_url"): item.findtext(f"{WP}post_parent")
+            for item in channel.iter("item")
+            if item.findtext(f"{WP}post_type") == "attachment"
+        }
+
+    public = attachments(export())
+    assert [url.rsplit("/", 1)[1] for url in public] == [shown.file.name.rsplit("/", 1)[1]]
+    assert list(public.values()) == [str(site.pk)]
+    assert "A teal square" in export().decode()
+    everything = attachments(export(include_private=True))
+    assert len(everything) == 2  # the picture no post shows is in neither
+    assert unused.file.name.rsplit("/", 1)[1] not in "".join(everything)
+
+
+def test_anonymous_work_is_anonymous_in_an_export_of_public_content(site):
+    writer = make_user("shy", display_name="Owl", email="shy@example.edu")
+    essay = make_post(title="Brave essay", author=writer, anonymous=True)
+    make_comment(essay, user=writer, author_name="Owl", author_email="shy@example.edu",
+                 anonymous=True, ip_address="198.51.100.7")  # fmt: skip
+
+    public = export().decode()
+    for secret in ("Owl", "shy@example.edu", "198.51.100.7", "<wp:author_login><![CDATA[shy]"):
+        assert secret not in public
+    assert "Anonymous classmate" in public
+    everything = export(include_private=True).decode()
+    assert "shy@example.edu" in everything
+    assert "<dc:creator><![CDATA[shy]]></dc:creator>" in everything

@@ -259,3 +259,57 @@ def test_an_item_without_a_post_id_is_skipped_and_reported(tmp_path):
     assert not Post.objects.exists()
     assert report.reasons["no WordPress post id"] == 1
     assert "The item on line 19 has no post id: not imported." in report.notes
+
+
+@pytest.mark.parametrize(
+    ("wordpress_status", "status"),
+    [("draft", Post.Status.DRAFT), ("pending", Post.Status.PENDING)],
+)
+def test_drafts_stay_drafts_and_pending_posts_are_submitted(tmp_path, wordpress_status, status):
+    path = tmp_path / f"{wordpress_status}.xml"
+    path.write_text(
+        fixture("threads.xml")
+        .read_text()
+        .replace("<![CDATA[publish]]>", f"<![CDATA[{wordpress_status}]]>")
+    )
+    importer.import_file(path, importer.Options())
+    post = Post.objects.get()
+    assert post.status == status
+    assert not Post.objects.published().exists()
+
+
+def imported_body(tmp_path, content: str, excerpt: str = "") -> Post:
+    path = tmp_path / "content.xml"
+    text = fixture("threads.xml").read_text()
+    text = text.replace(
+        "Mao and Khrushchev fell out.\n\nIt was about <em>ideology</em>.", content
+    ).replace(
+        "<excerpt:encoded><![CDATA[]]></excerpt:encoded>",
+        f"<excerpt:encoded><![CDATA[{excerpt}]]></excerpt:encoded>",
+    )
+    path.write_text(text)
+    importer.import_file(path, importer.Options())
+    return Post.objects.get()
+
+
+def test_a_block_editor_post_loses_its_block_comments_and_keeps_its_markup(tmp_path):
+    post = imported_body(
+        tmp_path,
+        "<!-- wp:paragraph -->\n<p>Mao and Khrushchev fell out.</p>\n<!-- /wp:paragraph -->\n\n"
+        '<!-- wp:quote {"className":"is-style-large"} -->\n<blockquote class="wp-block-quote">'
+        "<p>Words.</p></blockquote>\n<!-- /wp:quote -->",
+        excerpt="How the alliance ended.",
+    )
+    assert "wp:" not in post.body
+    assert "<p>Mao and Khrushchev fell out.</p>" in post.body
+    assert "<p>Words.</p></blockquote>" in post.body
+    assert post.excerpt == "How the alliance ended."
+
+
+def test_a_classic_post_gets_paragraphs_and_loses_shortcodes_we_cannot_show(tmp_path):
+    post = imported_body(
+        tmp_path, 'Mao and Khrushchev fell out. [gallery ids="1,2"]\n\nIt was about ideology.'
+    )
+    assert "[gallery" not in post.body
+    assert post.body.startswith("<p>Mao and Khrushchev fell out.")
+    assert "<p>It was about ideology.</p>" in post.body
