@@ -249,3 +249,18 @@ def test_the_page_costs_the_same_queries_for_any_class(
             reverse("participation:report"),
             {"start": "2025-03-03", "end": "2025-03-16", "view": "weeks"},
         )
+
+
+@pytest.mark.parametrize(("name", "met", "statuses"), [
+    ("ana", 1, ["met", "missed"]),  # a post and two replies to classmates, then nothing
+    ("ben", 0, ["missed", "missed"]),  # a post but one reply to a classmate
+])  # fmt: skip
+def test_each_student_sees_their_own_weeks_on_your_posts(classroom, name, met, statuses):
+    client = Client()
+    client.force_login(getattr(classroom, name))
+    html = client.get(reverse("posts:mine")).content.decode()
+    assert f"You met {met} of 2 weeks so far." in html
+    table = html[html.index('<table class="data-table week-table">') :]
+    table = table[: table.index("</table>")]
+    assert re.findall(r'<span class="status (\w+)">', table) == statuses
+    assert "Cleo" not in table  # their own record only
