@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from accounts.models import User
 from comments.models import Comment
+from participation.models import Grade, PrivateFeedback
 from posts.models import Post
 from tests.archive.sites import picture
 from tests.factories import make_comment, make_post, make_user
@@ -228,3 +229,14 @@ def test_anonymous_work_is_anonymous_in_an_export_of_public_content(site):
     everything = export(include_private=True).decode()
     assert "shy@example.edu" in everything
     assert "<dc:creator><![CDATA[shy]]></dc:creator>" in everything
+
+
+def test_private_feedback_and_grades_are_never_exported(site):
+    teacher = make_user("teacher", instructor=True)
+    PrivateFeedback.objects.create(post=site, author=teacher, body="Sharpen the thesis.")
+    Grade.objects.create(post=site, letter="B+", given_by=teacher)
+    for data in (export(), export(include_private=True)):
+        text = data.decode()
+        assert "The Sino-Soviet Split" in text
+        assert "Sharpen the thesis." not in text
+        assert "B+" not in text
