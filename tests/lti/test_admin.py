@@ -91,7 +91,7 @@ def test_instructors_sync_the_roster_and_send_grades_from_the_admin(
     url = reverse("admin:lti_platform_sync_roster", args=[registered.pk])
     synced = client.post(url, follow=True).content.decode()
     assert "Roster synced: 1 new, 1 updated, 0 turned off" in synced
-    settings.LTI_GRADE_SOURCE = "tests.lti.test_services.everyone_gets_ten"
+    settings.LTI_GRADE_SOURCE = "tests.lti.test_grades.everyone_gets_ten"
     platform.failing_users = {LEARNER.sub}
     url = reverse("admin:lti_platform_send_grades", args=[registered.pk])
     sent = client.post(url, follow=True).content.decode()
