@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -256,7 +257,7 @@ class PlatformAdmin(InstructorsOnly, admin.ModelAdmin):
 
     def _platform(self, request: HttpRequest, pk: int) -> Platform:
         if not self._is_instructor(request):
-            raise admin.sites.PermissionDenied
+            raise PermissionDenied
         return get_object_or_404(
             Platform.objects.select_related("registration", "course_context"), pk=pk
         )
@@ -333,7 +334,7 @@ class SentScoreAdmin(InstructorsOnly, admin.ModelAdmin):
     @admin.action(description="Retry failed")
     def retry_failed_action(self, request: HttpRequest, queryset) -> None:
         if not self._is_instructor(request):
-            raise admin.sites.PermissionDenied
+            raise PermissionDenied
         outcomes = retry_failed(queryset)
         if not outcomes:
             self.message_user(request, "None of these failed: nothing to retry.", messages.INFO)

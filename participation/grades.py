@@ -135,7 +135,8 @@ def post_grade_fractions() -> dict[int, float]:
     """Each student's post grades combined: {user id: the mean, over their graded posts,
     of each grade as a share of full marks} (points over the maximum they were given out
     of; a letter by ``letter_fraction`` on the course's scale). Students with no graded
-    post are left out. Three queries."""
+    post are left out. Two queries once the course settings are read: the scale, and the
+    grades with their students."""
     letters = GradingScale.load().letter_choices
     shares: dict[int, list[float]] = {}
     grades = Grade.objects.filter(post__author__in=counting.students()).values_list(
