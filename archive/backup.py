@@ -139,6 +139,7 @@ LEFT_OUT = {
     "lti_tool.LtiLineItem": LMS_LINK,
     "lti.Platform": LMS_LINK,
     "lti.RosterDeparture": LMS_LINK,
+    "lti.GradebookLink": LMS_LINK,
     "lti.SentScore": LMS_LINK,
     "contenttypes.ContentType": "made by migrate",
     "participation.PostWords": "a cache of the posts' text: counted again by the import",

@@ -357,8 +357,9 @@ CONTENT_SECURITY_POLICY = env(
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 
-# LTI 1.3 (lti/, docs/lti.md). The grade the LMS gradebook receives comes from this
-# callable (a dotted path): it returns {user: (score, maximum)}. Empty: no grade source yet.
+# LTI 1.3 (lti/, docs/lti.md). The grade a new LMS course's gradebook receives until its
+# instructor chooses another in the admin: a callable (a dotted path) returning
+# {user: (score, maximum)}. Empty: no grade source yet.
 LTI_GRADE_SOURCE = env("LTI_GRADE_SOURCE", "participation.grades.for_lms")
 # Seconds to wait for the LMS (keys, tokens, roster, grades) before giving up.
 LTI_HTTP_TIMEOUT = env_int("LTI_HTTP_TIMEOUT", 15)

@@ -4,18 +4,22 @@ django-lti keeps the platform registrations (issuer, client id, its URLs), their
 deployments, the tool's keys, and what launches and the roster report: LMS users
 (``LtiUser``: a ``sub`` per registration, linked to a site member by ``auth_user``),
 course contexts, memberships and line items. Here: the course a platform is bound to,
-its embedding and account-matching settings, who the roster sync turned off, and the
-scores sent to the gradebook.
+its embedding and account-matching settings, who the roster sync turned off, which
+grade each LMS course's gradebook receives, and the scores sent to it.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from lti_tool.models import LtiContext, LtiLineItem, LtiRegistration
+
+from coursblog.text import PlainTextField
 
 # Browsers treat these as secure over plain HTTP (development and tests).
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
@@ -87,15 +91,6 @@ class Platform(models.Model):
         help_text="Set by the first launch from a course. Empty it to let another course "
         "of this LMS take the blog.",
     )
-    grade_line_item = models.ForeignKey(
-        LtiLineItem,
-        verbose_name="gradebook column",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
     objects = PlatformQuerySet.as_manager()
 
     class Meta:
@@ -126,6 +121,76 @@ class Platform(models.Model):
     def accepts_context(self, context_id: str) -> bool:
         """May a launch from this LMS course context open the blog?"""
         return self.course_context is None or self.course_context.id_on_platform == context_id
+
+    def gradebook_link(self) -> GradebookLink | None:
+        """The gradebook settings of the bound LMS course, made on first use (None before
+        the first launch from a course)."""
+        if self.course_context is None:
+            return None
+        link, _ = GradebookLink.objects.get_or_create(
+            context=self.course_context, defaults={"platform": self}
+        )
+        return link
+
+
+def default_grade_source() -> str:
+    """A new link sends what the deployment's settings.LTI_GRADE_SOURCE names."""
+    return settings.LTI_GRADE_SOURCE
+
+
+class GradebookLink(models.Model):
+    """Which grade one LMS course's gradebook receives, in which column.
+
+    One per LMS course context (so it stays right when the site hosts several courses);
+    ``source`` is the dotted path of a grade source (participation/grades.py's
+    LMS_SOURCES), ``label`` and ``maximum`` the column made in the LMS for it."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="gradebooks")
+    context = models.OneToOneField(
+        LtiContext,
+        verbose_name="LMS course",
+        on_delete=models.CASCADE,
+        related_name="coursblog_gradebook",
+    )
+    source = models.CharField(
+        "grade sent",
+        max_length=200,
+        default=default_grade_source,
+        help_text="Weekly expectations: the weeks a student met the course's weekly "
+        "expectations out of the weeks judged so far. Post grades: the mean of the "
+        "student's graded posts, each as a share of full marks (points over the maximum; "
+        "letters evenly spaced from the scale's best, full marks, to its worst, zero). "
+        "Students with nothing to score yet are not sent.",
+    )
+    label = PlainTextField(
+        "column name",
+        max_length=100,
+        default="Participation (Coursblog)",
+        help_text="The name of the column Coursblog makes in the LMS gradebook at the first "
+        "sending; rename it in the LMS afterwards.",
+    )
+    maximum = models.DecimalField(
+        "maximum score",
+        max_digits=7,
+        decimal_places=2,
+        default=100,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Scores are sent out of this: a student's share of full marks times it.",
+    )
+    line_item = models.ForeignKey(
+        LtiLineItem,
+        verbose_name="gradebook column",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "gradebook link"
+
+    def __str__(self) -> str:
+        return f"{self.context.title}: {self.label}"
 
 
 class RosterDeparture(models.Model):

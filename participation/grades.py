@@ -1,5 +1,10 @@
 """Grades leaving the site: each student's participation score for the LMS, and the
-grades of posts as a spreadsheet."""
+grades of posts as a spreadsheet.
+
+The LMS gradebook's *grade sources* are defined here and only here (``LMS_SOURCES``):
+each is a function returning ``{student: (score, maximum)}``; the LMS link in the admin
+names one by its dotted path (lti/grades.py sends it, scaled to the column's maximum).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ from datetime import date
 from django.conf import settings
 
 from accounts.models import User
-from participation import report
-from participation.models import Expectations, Grade
+from participation import counting, report
+from participation.models import Expectations, Grade, GradingScale
 from participation.report import spreadsheet_cell
 from participation.weeks import Period, course_zone
 
@@ -113,3 +118,52 @@ def for_lms() -> dict:
         for pk, score in scores.items()
         if score.maximum and pk in students
     }
+
+
+def letter_fraction(letter: str, letters: list[str]) -> float | None:
+    """A letter's share of full marks: the scale's letters evenly spaced from the best
+    (1) to the worst (0), so with A, B, C, D, F: A 1, B 0.75, C 0.5, D 0.25, F 0. A
+    one-letter scale gives 1. None for a letter no longer on the scale (not counted)."""
+    if letter not in letters:
+        return None
+    if len(letters) == 1:
+        return 1.0
+    return 1 - letters.index(letter) / (len(letters) - 1)
+
+
+def post_grade_fractions() -> dict[int, float]:
+    """Each student's post grades combined: {user id: the mean, over their graded posts,
+    of each grade as a share of full marks} (points over the maximum they were given out
+    of; a letter by ``letter_fraction`` on the course's scale). Students with no graded
+    post are left out. Two queries once the course settings are read: the scale, and the
+    grades with their students."""
+    letters = GradingScale.load().letter_choices
+    shares: dict[int, list[float]] = {}
+    grades = Grade.objects.filter(post__author__in=counting.students()).values_list(
+        "post__author_id", "points", "out_of", "letter"
+    )
+    for author_id, points, out_of, letter in grades:
+        if letter:
+            share = letter_fraction(letter, letters)
+        else:
+            share = float(points / out_of) if out_of else None
+        if share is not None:
+            shares.setdefault(author_id, []).append(share)
+    return {pk: sum(values) / len(values) for pk, values in shares.items()}
+
+
+def post_grades_for_lms() -> dict:
+    """The LMS gradebook's post grades: {student: (mean share of full marks, 1)}."""
+    fractions = post_grade_fractions()
+    students = User.objects.in_bulk(fractions)
+    return {students[pk]: (share, 1.0) for pk, share in fractions.items() if pk in students}
+
+
+# The grades an instructor may send to the LMS gradebook: dotted path → what it is.
+LMS_SOURCES = {
+    "participation.grades.for_lms": "Weekly expectations: weeks met out of weeks judged",
+    "participation.grades.post_grades_for_lms": (
+        "Post grades: the mean of the student's graded posts (points over the maximum; "
+        "letters evenly spaced from the best, full marks, to the worst, zero)"
+    ),
+}

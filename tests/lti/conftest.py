@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from lti_tool.models import Key, LtiDeployment, LtiRegistration
 
+from accounts.models import User
 from lti import keys
 from lti.models import Platform
 from tests.lti.platform import LEARNER, TestPlatform, new_key
@@ -79,3 +80,11 @@ def launch(
             token_claims[name] = value
     token = lms.sign(token_claims, key=sign_with)
     return client.post(reverse("lti:launch"), {"id_token": token, "state": auth["state"]})
+
+
+def launched(client, platform, person=LEARNER, *, course=None):
+    """Launch as ``person`` and return their account (and refresh ``course``, now bound)."""
+    launch(client, platform, person)
+    if course is not None:
+        course.refresh_from_db()
+    return User.objects.get(lti_users__sub=person.sub)

@@ -1,5 +1,5 @@
-"""The tool's keys, the roster (NRPS), the gradebook (AGS) and deep linking, against
-the test platform, which checks the tool's signatures with its published keys."""
+"""The tool's keys, the roster (NRPS) and deep linking (the gradebook: test_grades.py),
+against the test platform, which checks the tool's signatures with its published keys."""
 
 import jwt
 import pytest
@@ -12,12 +12,11 @@ from lti_tool.models import Key
 from accounts import roles
 from accounts.models import User
 from lti import keys
-from lti.grades import COLUMN_TAG, GradeError, send_grades
-from lti.models import RosterDeparture, SentScore
+from lti.models import RosterDeparture
 from lti.roster import RosterError, sync_roster
 from posts.models import Post
 from tests.factories import make_post
-from tests.lti.conftest import launch
+from tests.lti.conftest import launch, launched
 from tests.lti.platform import INSTRUCTOR, LEARNER, ROLE, Person
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +39,6 @@ def test_a_key_is_made_when_there_is_none(client, db):
 
 
 # Roster.
-
-
-def launched(client, platform, person=LEARNER, *, course=None):
-    """Launch as ``person`` and return their account (and refresh ``course``, now bound)."""
-    launch(client, platform, person)
-    if course is not None:
-        course.refresh_from_db()
-    return User.objects.get(lti_users__sub=person.sub)
 
 
 def test_roster_sync_creates_updates_and_turns_off_members(client, registered, platform):
@@ -102,76 +93,6 @@ def test_the_platform_checks_the_tools_signed_token_request(client, registered, 
     claims = platform.verify_tool_jwt(assertion, audience=platform.token_url)
     assert claims["iss"] == claims["sub"] == platform.client_id
     assert jwt.get_unverified_header(assertion)["kid"] == str(keys.current_key())
-
-
-# Grades.
-
-
-def test_a_grade_is_sent_then_updated_not_duplicated(client, registered, platform):
-    ana = launched(client, platform, course=registered)
-    grades = {ana: (7.0, 10.0)}
-    report = send_grades(registered, lambda: grades)
-    assert report.sent == [ana]
-    registered.refresh_from_db()
-    column = registered.grade_line_item.url
-    assert platform.line_items[column]["tag"] == COLUMN_TAG
-    assert platform.gradebook(column) == {LEARNER.sub: 7.0}
-    again = send_grades(registered, lambda: grades)
-    assert again.unchanged == [ana]
-    assert len(platform.score_posts) == 1
-    grades[ana] = (9.0, 10.0)
-    send_grades(registered, lambda: grades)
-    assert platform.gradebook(column) == {LEARNER.sub: 9.0}
-    assert len(platform.line_items) == 1
-    assert SentScore.objects.get(user=ana).score == 9.0
-
-
-def test_the_column_is_found_again_not_made_twice(client, registered, platform):
-    ana = launched(client, platform, course=registered)
-    send_grades(registered, lambda: {ana: (1.0, 2.0)})
-    registered.grade_line_item = None
-    registered.save()
-    send_grades(registered, lambda: {ana: (2.0, 2.0)})
-    assert len(platform.line_items) == 1
-
-
-def test_a_failure_is_reported_for_that_student_and_retried(client, registered, platform):
-    ana = launched(client, platform, course=registered)
-    teacher = launched(client, platform, INSTRUCTOR, course=registered)
-    outsider = User.objects.create_user("outsider")
-    platform.failing_users = {LEARNER.sub}
-    source = {ana: (5.0, 10.0), teacher: (10.0, 10.0), outsider: (1.0, 10.0)}.copy
-    report = send_grades(registered, source)
-    assert report.sent == [teacher]
-    assert report.not_in_lms == [outsider]
-    assert [user for user, _ in report.failed] == [ana]
-    assert "the gradebook is busy" in report.failed[0][1]
-    assert "Ana López" in str(report)
-    assert SentScore.objects.failed().get().user == ana
-    platform.failing_users = set()
-    retry = send_grades(registered, source)
-    assert retry.sent == [ana]
-    assert retry.unchanged == [teacher]
-    assert not SentScore.objects.failed().exists()
-
-
-def test_grades_need_a_source(client, registered, platform, settings):
-    launched(client, platform, course=registered)
-    settings.LTI_GRADE_SOURCE = ""
-    with pytest.raises(GradeError, match="No grade source"):
-        send_grades(registered)
-
-
-def everyone_gets_ten():
-    return {user: (10.0, 10.0) for user in User.objects.filter(lti_users__isnull=False)}
-
-
-def test_the_grades_command_uses_the_configured_source(client, registered, platform, settings):
-    launched(client, platform, course=registered)
-    settings.LTI_GRADE_SOURCE = f"{__name__}.everyone_gets_ten"
-    call_command("send_lti_grades")
-    registered.refresh_from_db()
-    assert platform.gradebook(registered.grade_line_item.url) == {LEARNER.sub: 10.0}
 
 
 # Deep linking.

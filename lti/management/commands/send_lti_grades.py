@@ -6,19 +6,27 @@ from lti.models import Platform
 
 class Command(BaseCommand):
     help = (
-        "Send the participation grade of every member to the LMS gradebook (LTI Assignment "
-        "and Grade Services): changed scores and earlier failures only. Run it from cron."
+        "Send the grade each LMS course's gradebook link names to the LMS gradebook (LTI "
+        "Assignment and Grade Services): changed scores and earlier failures only, or with "
+        "--retry-failed the earlier failures alone. Run it from cron."
     )
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="Send only the scores that failed to reach the LMS before.",
+        )
+
+    def handle(self, *args, retry_failed: bool = False, **options) -> None:
         failed = False
         for platform in (
             Platform.objects.active()
             .filter(course_context__isnull=False)
-            .select_related("registration", "course_context", "grade_line_item")
+            .select_related("registration", "course_context")
         ):
             try:
-                report = send_grades(platform)
+                report = send_grades(platform, only_failed=retry_failed)
             except GradeError as error:
                 failed, message = True, f"{platform}: {error}"
                 self.stderr.write(message)
