@@ -45,6 +45,7 @@ NOT_TYPED = {
     "images.Image.file",
     "lti.Platform.frame_origins",  # each line checked as an address by Platform.clean
     "lti.SentScore.error",  # what the LMS answered, shown escaped
+    "lti.GradebookLink.source",  # chosen from participation.grades.LMS_SOURCES
     "wordpress.ImportedItem.site",  # made by the importer; matched, never shown
     "wordpress.ImportedItem.wp_id",
     "wordpress.ImportedItem.old_path",
