@@ -108,6 +108,12 @@ class CourseSettings(SettingsRecord):
     """The course's own settings: one record, edited by the instructor in the admin."""
 
     title = PlainTextField(max_length=200, default="Coursblog")
+    tagline = PlainTextField(
+        max_length=200,
+        blank=True,
+        help_text="A line under the title in every page's header, "
+        "“Essays and discussion for History 210”. Leave empty for none.",
+    )
     visibility = models.CharField(
         "who can read the blog",
         max_length=10,
