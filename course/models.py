@@ -16,7 +16,8 @@ class SiteVersion(models.Model):
 
     Pages are cached under it (with the post's own versions), so a cached page can
     never outlive a change to the course's settings, the discussion rules, a member's
-    name or role, or a shared source: nobody keeps a list of what a page depends on.
+    name or role, a shared source, or a post's publication, audience or title (other
+    posts link to it): nobody keeps a list of what a page depends on.
     One record; raise it in the transaction that makes the change, so readers see
     the new number exactly when they can see the change.
     """

@@ -293,7 +293,7 @@ class Post(models.Model):
             if listed_as != getattr(self, "_listed_as", None):
                 # Other posts' cached pages link to it (previous/next): publishing,
                 # unpublishing, narrowing or renaming it must reach them at once.
-                SiteVersion.raise_version()
+                SiteVersion.raise_version(kwargs.get("using"))
             self._listed_as = listed_as
             if update_fields is None or IMAGE_FIELDS & set(update_fields):
                 # who may fetch its pictures follows who may read it (images/publication.py)
@@ -308,7 +308,7 @@ class Post(models.Model):
         shown = list(self.image_uses.values_list("image_id", flat=True))
         with transaction.atomic():
             if self.status == self.Status.PUBLISHED:
-                SiteVersion.raise_version()  # other posts' pages may link to it
+                SiteVersion.raise_version(kwargs.get("using"))  # other pages may link to it
             deleted = super().delete(*args, **kwargs)
             publication.sync_after_commit(shown)
         return deleted

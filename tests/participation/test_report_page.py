@@ -236,13 +236,14 @@ def test_the_page_costs_the_same_queries_for_any_class(
     client = Client()
     client.force_login(instructor)
     # session, user, role, expectations, students, posts, comments (written and
-    # received); the course settings were read by this process already
-    with django_assert_num_queries(7):
+    # received), whether the course has topics (the menu); the course settings were
+    # read by this process already
+    with django_assert_num_queries(8):
         response = client.get(
             reverse("participation:report"), {"start": "2025-03-03", "end": "2025-03-16"}
         )
     assert response.content.decode().count('<svg class="sparkline"') == size
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(
             reverse("participation:report"),
             {"start": "2025-03-03", "end": "2025-03-16", "view": "weeks"},
