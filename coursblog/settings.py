@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "course.context_processors.course",
+                "topics.context_processors.topics",
                 "course.privacy.private_page",
             ],
         },

@@ -10,7 +10,7 @@ class CourseSettingsAdmin(SingletonModelAdmin):
     # The course's weekly expectations and grading scale (participation/) are edited here.
     inlines = [ExpectationsInline, GradingScaleInline]
     fieldsets = [
-        (None, {"fields": ["title"]}),
+        (None, {"fields": ["title", "tagline"]}),
         (
             "Who can read",
             {

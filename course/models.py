@@ -16,7 +16,8 @@ class SiteVersion(models.Model):
 
     Pages are cached under it (with the post's own versions), so a cached page can
     never outlive a change to the course's settings, the discussion rules, a member's
-    name or role, or a shared source: nobody keeps a list of what a page depends on.
+    name or role, a shared source, or a post's publication, audience or title (other
+    posts link to it): nobody keeps a list of what a page depends on.
     One record; raise it in the transaction that makes the change, so readers see
     the new number exactly when they can see the change.
     """
@@ -108,6 +109,12 @@ class CourseSettings(SettingsRecord):
     """The course's own settings: one record, edited by the instructor in the admin."""
 
     title = PlainTextField(max_length=200, default="Coursblog")
+    tagline = PlainTextField(
+        max_length=200,
+        blank=True,
+        help_text="A line under the title in every page's header, "
+        "“Essays and discussion for History 210”. Leave empty for none.",
+    )
     visibility = models.CharField(
         "who can read the blog",
         max_length=10,

@@ -5,14 +5,14 @@ import itertools
 import json
 import unicodedata
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -69,6 +69,41 @@ class PostQuerySet(models.QuerySet):
         """What listings show ``user``: published posts they may read, newest first
         (their own drafts are in "Your posts", not on the home page)."""
         return self.visible_to(user).published().order_by("-published_at", "-pk")
+
+    def months(self) -> list[tuple[date, int]]:
+        """(first day of the month, number of posts) for each month these posts were
+        published in, newest first, months in the site's time zone."""
+        rows = (
+            self.exclude(published_at=None)
+            .annotate(month=TruncMonth("published_at", output_field=models.DateField()))
+            .order_by()
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("-month")
+        )
+        return [(row["month"], row["count"]) for row in rows]
+
+    def published_in(self, year: int, month: int) -> PostQuerySet:
+        """Posts published in that month (the site's time zone)."""
+        return self.filter(published_at__year=year, published_at__month=month)
+
+    def with_neighbours(self, user) -> PostQuerySet:
+        """Annotate the slug and title of the post published just before
+        (``previous_slug``, ``previous_title``) and just after (``next_*``) each post,
+        among those listed for ``user``: in the same query, so the post page costs
+        none more. A post never published has neither."""
+        listed = Post.objects.listed_for(user)
+        at, pk = OuterRef("published_at"), OuterRef("pk")
+        older = listed.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        newer = listed.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        newer = newer.order_by("published_at", "pk")  # listed_for is newest first
+        return self.annotate(
+            **{
+                f"{name}_{field}": Subquery(neighbours.values(field)[:1])
+                for name, neighbours in (("previous", older), ("next", newer))
+                for field in ("slug", "title")
+            }
+        )
 
     def signed_for(self, user) -> PostQuerySet:
         """Posts whose author ``user`` may know: all but those anonymous to classmates,
@@ -158,6 +193,8 @@ class PostQuerySet(models.QuerySet):
 
 # Saving any of these can change which pictures the post shows, or who may see them.
 IMAGE_FIELDS = {"body", "featured_image", "status", "published_at", "visibility"}
+# What other posts' pages show of a published post (their previous/next links).
+LISTED_FIELDS = ("status", "published_at", "visibility", "title", "slug")
 
 
 class Post(models.Model):
@@ -250,8 +287,14 @@ class Post(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         update_fields = kwargs.get("update_fields")
+        listed_as = self._listed_state()
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if listed_as != getattr(self, "_listed_as", None):
+                # Other posts' cached pages link to it (previous/next): publishing,
+                # unpublishing, narrowing or renaming it must reach them at once.
+                SiteVersion.raise_version(kwargs.get("using"))
+            self._listed_as = listed_as
             if update_fields is None or IMAGE_FIELDS & set(update_fields):
                 # who may fetch its pictures follows who may read it (images/publication.py)
                 publication.sync_after_commit(ImageUse.objects.record(self))
@@ -264,11 +307,28 @@ class Post(models.Model):
     def delete(self, *args, **kwargs):
         shown = list(self.image_uses.values_list("image_id", flat=True))
         with transaction.atomic():
+            if self.status == self.Status.PUBLISHED:
+                SiteVersion.raise_version(kwargs.get("using"))  # other pages may link to it
             deleted = super().delete(*args, **kwargs)
             publication.sync_after_commit(shown)
         return deleted
 
     delete.alters_data = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        post._listed_as = post._listed_state()
+        return post
+
+    def _listed_state(self) -> tuple | None:
+        """What other posts' pages show of this one; None while it is not published.
+
+        Read from the loaded values only: a deferred field is not fetched for it."""
+        loaded = self.__dict__
+        if loaded.get("status") != self.Status.PUBLISHED:
+            return None
+        return tuple(loaded.get(name) for name in LISTED_FIELDS)
 
     def can_be_edited_by(self, user) -> bool:
         """Its author and the instructors edit a post; nobody else."""

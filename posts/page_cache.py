@@ -11,9 +11,10 @@ Readers who see something of their own (logged in, their held comments, saved
 comment details, a pending message, a reply form opened with ?replytocom) get the
 page rendered for them. The key is made of versions that every relevant write
 raises: the discussion's, the post's last change and the site's (settings, people,
-roles, sources), plus the discussion renderer's. So comments, edits and renames show
-at once; only what time alone changes (comments closing N days after publication)
-shows within PAGE_CACHE_SECONDS.
+roles, sources, which posts are listed for the previous/next links), plus the
+discussion renderer's. So comments, edits and renames show at once; only what time
+alone changes (comments closing N days after publication, a post scheduled for later
+becoming a neighbour) shows within PAGE_CACHE_SECONDS.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ urlpatterns = [
         feeds.PostCommentsFeed(),
         name="private_comments_feed",
     ),
+    path("archives/", views.archives, name="archives"),
+    path("archives/<int:year>/<int:month>/", views.month_posts, name="month"),
     path("authors/<int:pk>/", views.author_posts, name="author"),
     path("sources/search/", views.source_search, name="source_search"),
     path("sources/<int:pk>/", views.source_detail, name="source"),

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from course.privacy import mark_private, mark_private_unless_public
 from participation.exemplary import with_badges
 from posts import page_cache
 from posts.forms import SOURCE_FIELDS
-from posts.models import Post, Source
+from posts.models import Post, PostQuerySet, Source
 
 POSTS_PER_PAGE = 10
 THREAD_MARK = "\x00thread\x00"
@@ -49,6 +50,7 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Post.objects.visible_to(request.user)
         .select_related("author", "featured_image")
         .with_page_state()
+        .with_neighbours(request.user)
     )
     post = get_object_or_404(posts, slug=slug)
     rules = DiscussionSettings.load(post.site_version)
@@ -111,23 +113,49 @@ def render_post_page(
 
 
 @require_safe
+def archives(request: HttpRequest) -> HttpResponse:
+    """The months posts were published in, with how many the reader may read in each."""
+    if not request.user.is_authenticated and not visibility.course_is_public():
+        return redirect_to_login(request.get_full_path())
+    months = Post.objects.listed_for(request.user).months()
+    mark_private_unless_public(request)
+    return render(request, "posts/archives.html", {"months": months})
+
+
+@require_safe
+def month_posts(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The posts of one month the reader may read; a month with none does not exist."""
+    if not 1 <= month <= 12 or not 1 <= year <= 9999:
+        raise Http404("No such month.")
+    page = _page_or_404(request, Post.objects.published_in(year, month), "No posts that month.")
+    context = {"month": date(year, month, 1), "page": page, "posts": page.object_list}
+    return render(request, "posts/month.html", context)
+
+
+@require_safe
 def author_posts(request: HttpRequest, pk: int) -> HttpResponse:
     """An author's posts the reader may read and see as theirs; an author with none
     does not exist for this reader (there is no public list of members)."""
     author = get_object_or_404(User, pk=pk, is_active=True)
+    posts = Post.objects.signed_for(request.user).filter(author=author)
+    page = _page_or_404(request, posts, "No such author.")
+    context = {"author": author, "page": page, "posts": page.object_list}
+    return render(request, "posts/author.html", context)
+
+
+def _page_or_404(request: HttpRequest, posts: PostQuerySet, missing: str) -> Page:
+    """The page asked for of ``posts`` as listings show them to the reader; a listing
+    with nothing the reader may read does not exist for them."""
     posts = with_badges(  # participation: the exemplary badge, in the same query
-        Post.objects.listed_for(request.user)
-        .signed_for(request.user)
-        .filter(author=author)
+        posts.listed_for(request.user)
         .select_related("author", "featured_image")
         .with_comment_counts()
     )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     if not page.object_list:
-        raise Http404("No such author.")
+        raise Http404(missing)
     mark_private_unless_public(request)
-    context = {"author": author, "page": page, "posts": page.object_list}
-    return render(request, "posts/author.html", context)
+    return page
 
 
 @require_safe

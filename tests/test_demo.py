@@ -1,12 +1,16 @@
 """`load_demo`: the seed post with its discussion, loaded once however often it runs."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from PIL import Image as PILImage
 
 from accounts.models import User
 from accounts.roles import INSTRUCTORS
 from comments.models import Comment
+from coursblog.management.commands.load_demo import placeholder_jpeg
 from posts.models import Citation, Post, Source
 from tests.html_tree import comment_nesting
 
@@ -69,3 +73,26 @@ def test_the_featured_image_is_a_real_image(demo):
     assert (image.width, image.height) == (1200, 675)
     assert image.file.storage.exists(image.file.name)
     assert {r["width"] for r in image.renditions} == {480, 960, 1200}
+
+
+def test_the_featured_picture_is_a_generated_stand_in_for_the_photograph():
+    """No photograph whose licence we cannot show: a sepia print of two figures, with
+    the caption and "Placeholder for a photograph" on its margin, the same every time."""
+    picture = placeholder_jpeg()
+    assert picture == placeholder_jpeg()
+    image = PILImage.open(io.BytesIO(picture)).convert("RGB")
+    assert image.size == (1200, 675)
+    paper, print_, figure = (image.getpixel(xy) for xy in [(10, 10), (100, 100), (432, 450)])
+    assert min(paper) > 220, "a pale paper margin"
+    assert print_[0] > print_[2] + 20, "a brown (sepia) print"
+    assert sum(figure) < sum(print_) - 150, "a dark figure on it"
+    caption_band = image.crop((300, 580, 900, 640)).convert("L")
+    assert caption_band.getextrema()[0] < 90, "dark caption text on the margin"
+
+
+def test_the_demo_post_shows_the_stand_in_with_its_caption(demo):
+    post = Post.objects.get()
+    assert post.featured_image_caption == "Mao Zedong and Stalin"
+    assert "Placeholder" in post.featured_image_alt
+    html = Client().get(post.get_absolute_url()).content.decode()
+    assert "<figcaption>Mao Zedong and Stalin" in html

@@ -22,6 +22,7 @@ from comments.models import Comment, DiscussionSettings
 from course.models import CourseSettings
 from posts.models import Post
 from tests.tools import needs
+from topics.models import Topic
 
 VNU_JAR = (
     Path(__file__).resolve().parent.parent
@@ -97,6 +98,10 @@ def rendered_pages() -> dict[str, str]:
         title="Hostile links", author=post.author, status="published", body="<p>x</p>"
     )
     post_hostile_comments(Client(), hostile_post.get_absolute_url())
+    course = CourseSettings.load()
+    course.tagline = "Essays & discussion: History <210>"
+    course.save()
+    month = post.published_at
     pages = {
         "post-hostile": guest.get(hostile_post.get_absolute_url()),
         "home": guest.get(reverse("posts:list")),
@@ -124,7 +129,12 @@ def rendered_pages() -> dict[str, str]:
         "preview": writer.get(reverse("posts:preview", kwargs={"pk": post.pk})),
         "your-posts": writer.get(reverse("posts:mine")),
         "review": instructor.get(reverse("posts:review")),
+        "archives": guest.get(reverse("posts:archives")),
+        "month": guest.get(reverse("posts:month", args=[month.year, month.month])),
     }
+    Topic.objects.create(name="Diplomacy").posts.add(post)
+    pages["topics"] = guest.get(reverse("topics:index"))
+    pages["home-with-topics"] = guest.get(reverse("posts:list"))
     course = CourseSettings.load()
     course.join_code = "HIST-214"
     course.save()

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -22,6 +24,16 @@ def listed(posts: PostQuerySet, request: HttpRequest) -> dict:
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     mark_private_unless_public(request)
     return {"page": page, "posts": page.object_list}
+
+
+@require_safe
+def topic_list(request: HttpRequest) -> HttpResponse:
+    """The course's topics, each with how many of its posts the reader may read."""
+    readable = Post.objects.listed_for(request.user).filter(topics=OuterRef("pk"))
+    count = readable.order_by().values("topics").annotate(n=Count("pk")).values("n")
+    topics = Topic.objects.annotate(post_count=Coalesce(Subquery(count), 0))
+    mark_private_unless_public(request)
+    return render(request, "topics/topic_list.html", {"topics": topics})
 
 
 @require_safe

@@ -75,11 +75,12 @@ def new_page(browser, live_server):
     """Open pages in fresh contexts (separate sessions); CSP violations fail the test."""
     contexts, watchers = [], []
 
-    def open_page(*, javascript: bool = True, viewport=None):
+    def open_page(*, javascript: bool = True, viewport=None, color_scheme: str = "light"):
         context = browser.new_context(
             base_url=live_server.url,
             java_script_enabled=javascript,
             viewport=viewport or {"width": 1280, "height": 900},
+            color_scheme=color_scheme,
         )
         contexts.append(context)
         page = context.new_page()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from comments.models import Comment
 from course.models import CourseSettings
 from tests.browser.pages import log_in
-from tests.factories import make_comment
+from tests.factories import make_comment, make_post
 from tests.tools import needs
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -30,16 +30,25 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+PHONE = {"width": 320, "height": 640}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "state",
     [
         "guest", "reply-with-errors", "member", "home", "login", "signup", "editor",
-        "editor-errors", "editor-link-dialog", "phone-menu",
+        "editor-errors", "editor-link-dialog", "phone-menu", "phone-post", "phone-home",
+        "archives", "month",
     ],
 )  # fmt: skip
-def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
-    page = new_page(viewport={"width": 320, "height": 640} if state == "phone-menu" else None)
-    if state == "phone-menu":
+def test_pages_have_no_serious_accessibility_violations(demo, new_page, state, scheme):
+    page = new_page(viewport=PHONE if state.startswith("phone") else None, color_scheme=scheme)
+    if state in ("phone-home", "archives"):
+        page.goto("/" if state == "phone-home" else "/archives/")
+    elif state == "month":
+        page.goto(f"/archives/{demo.published_at.year}/{demo.published_at.month}/")
+    elif state == "phone-menu":
         log_in(page, "instructor")
         page.goto("/")
         page.locator("#site-menu > summary").click()
@@ -77,6 +86,9 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
             page.click(".comment-reply-link >> nth=0")
             page.click("#commentform button.submit")
             expect(page.locator(".form-errors")).to_be_visible()
+    expect(page.locator("main")).to_be_visible()
+    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    assert dark == (scheme == "dark")
     assert serious_violations(page) == []
 
 
@@ -97,3 +109,23 @@ def test_a_deep_thread_fits_a_phone_screen(demo, new_page):
     assert overflow <= 0
     box = page.locator(f"#comment-{parent.pk} .comment-content").bounding_box()
     assert box["width"] >= 150, "the deepest reply still has room to be read"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with script", "without"])
+def test_the_post_page_has_no_horizontal_scroll_at_320_pixels(demo, new_page, javascript):
+    """The whole post page, a ten-deep thread and a neighbour's long title included."""
+    parent = Comment.objects.get(body__startswith="Agree with Caroline")
+    for depth in range(9):
+        parent = make_comment(demo, parent=parent, body=f"Depth {depth + 2}: " + "word " * 30)
+    make_post(title="A newer essay with a title long enough to wrap " + "y" * 40)
+    page = new_page(javascript=javascript, viewport=PHONE)
+    page.goto(demo.get_absolute_url())
+    expect(page.locator(".post-navigation .nav-next")).to_be_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    text_size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.entry-content p')).fontSize)"
+    )
+    assert text_size >= 16, "body text stays readable on a phone"

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import FeedToken
 from accounts.roles import make_student
@@ -82,12 +83,14 @@ def secret(people):
 
 
 def visible_in_listings(client: Client, post: Post, people) -> dict[str, bool]:
+    when = timezone.localdate(post.published_at)
     pages = {
         "home": client.get(reverse("posts:list"), follow=True),
         "author": client.get(reverse("posts:author", kwargs={"pk": people["author"].pk})),
         "source": client.get(reverse("posts:source", kwargs={"pk": post.sources.get().pk})),
         "topic": client.get(reverse("topics:detail", kwargs={"slug": "steppe"})),
         "tag": client.get(reverse("topics:tag", kwargs={"slug": "zebras"})),
+        "month": client.get(reverse("posts:month", args=[when.year, when.month])),
     }
     found = {name: "Zebra secret essay" in r.content.decode() for name, r in pages.items()}
     suggestions = client.get(reverse("posts:source_search"), {"q": "Unique source"})
@@ -128,6 +131,7 @@ def test_a_post_exists_only_for_those_who_may_read_it(
         "topic": allowed,
         "tag": allowed,
         "source suggestions": allowed and reader != "guest",  # the editor's, for members
+        "month": allowed,
     }
     feed = client.get(reverse("posts:comments_feed", kwargs={"slug": secret.slug}))
     public = (course_audience, post_visibility) == ("public", "course")

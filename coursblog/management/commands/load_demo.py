@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageDraw, ImageFilter, ImageFont
 
 from accounts.models import User
 from accounts.roles import make_instructor, make_student
@@ -126,21 +127,49 @@ class Command(BaseCommand):
 
 
 def placeholder_jpeg(size: tuple[int, int] = (1200, 675)) -> bytes:
-    """A captioned placeholder picture drawn with Pillow (no network needed)."""
+    """A stand-in for the 1950s photograph, drawn with Pillow (no network, no licence).
+
+    It looks like what it stands for: a faded sepia print, two soft figures side by
+    side, and its caption on the print's margin, saying it is a placeholder. The
+    same picture every time (its grain is seeded).
+    """
     width, height = size
-    image = PILImage.new("RGB", size)
+    scale = min(width / 1200, height / 675)
+    margin = max(1, round(36 * scale))
+    strip = max(1, round(110 * scale))  # the print's lower margin, for the caption
+    photo_box = (margin, margin, width - margin, height - strip)
+    photo_w, photo_h = photo_box[2] - photo_box[0], photo_box[3] - photo_box[1]
+
+    photo = PILImage.new("L", (max(photo_w, 1), max(photo_h, 1)))
+    draw = ImageDraw.Draw(photo)
+    for y in range(photo.height):  # a pale sky over a darker floor
+        draw.line([(0, y), (photo.width, y)], fill=int(190 - 70 * (y / max(photo.height, 1)) ** 2))
+    for centre, shade in ((0.36, 62), (0.64, 74)):  # two seated figures, head and shoulders
+        cx, h = centre * photo.width, photo.height
+        draw.ellipse((cx - 0.2 * h, 0.48 * h, cx + 0.2 * h, 1.25 * h), fill=shade)
+        draw.ellipse((cx - 0.085 * h, 0.22 * h, cx + 0.085 * h, 0.46 * h), fill=shade + 12)
+    photo = photo.filter(ImageFilter.GaussianBlur(max(1, 6 * scale)))
+    grain = PILImage.frombytes(
+        "L",
+        photo.size,
+        random.Random(1950).randbytes(photo.width * photo.height),  # noqa: S311 - film grain
+    ).filter(ImageFilter.GaussianBlur(1))
+    photo = PILImage.blend(photo, grain, 0.08)
+    sepia = PILImage.merge(  # the grey print toned brown, as old photographs fade
+        "RGB", [photo.point(lambda v, k=k: min(255, int(v * k))) for k in (1.07, 0.93, 0.74)]
+    )
+
+    image = PILImage.new("RGB", size, (244, 239, 228))  # the print's paper
+    image.paste(sepia, photo_box[:2])
     draw = ImageDraw.Draw(image)
-    for y in range(height):  # dark red to deep gold, top to bottom
-        t = y / height
-        draw.line([(0, y), (width, y)], fill=(int(110 + 60 * t), int(20 + 90 * t), int(24 + 6 * t)))
-    font = ImageFont.load_default(size=56)
-    small = ImageFont.load_default(size=28)
-    draw.text(
-        (width / 2, height / 2 - 30), "Mao Zedong and Stalin", font=font, fill="white", anchor="mm"
-    )
-    draw.text(
-        (width / 2, height / 2 + 40), "placeholder image", font=small, fill="white", anchor="mm"
-    )
+    draw.rectangle(photo_box, outline=(120, 104, 84), width=max(1, round(2 * scale)))
+    font = ImageFont.load_default(size=max(8, round(40 * scale)))
+    small = ImageFont.load_default(size=max(6, round(24 * scale)))
+    middle = width / 2
+    draw.text((middle, height - strip * 0.62), "Mao Zedong and Stalin", font=font,
+              fill=(52, 42, 32), anchor="mm")  # fmt: skip
+    draw.text((middle, height - strip * 0.26), "Placeholder for a photograph", font=small,
+              fill=(92, 80, 66), anchor="mm")  # fmt: skip
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=85)
+    image.save(buffer, format="JPEG", quality=82)
     return buffer.getvalue()
