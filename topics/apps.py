@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 
 class TopicsConfig(AppConfig):
@@ -9,6 +9,9 @@ class TopicsConfig(AppConfig):
     def ready(self) -> None:
         from taggit.models import Tag
 
-        from topics.models import tag_name_on_one_line
+        from topics.models import Topic, names_changed, tag_name_on_one_line
 
         pre_save.connect(tag_name_on_one_line, sender=Tag, dispatch_uid="tag_name_on_one_line")
+        for model in (Topic, Tag):
+            for signal in (post_save, post_delete):
+                signal.connect(names_changed, sender=model, dispatch_uid=f"names_changed_{model}")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from coursblog.text import PlainTextAreaField, PlainTextField, single_line
+from course.models import SiteVersion
 
 
 class Topic(models.Model):
@@ -43,6 +44,13 @@ class Topic(models.Model):
             number += 1
             candidate = f"{base}-{number}"
         return candidate
+
+
+def names_changed(sender, instance, raw: bool = False, using=None, **kwargs) -> None:
+    """post_save/post_delete receiver for topics and tags: post pages, listings and feeds
+    show their names, so a change raises the site's version (course/models.py)."""
+    if not raw:
+        SiteVersion.raise_version(using)
 
 
 def tag_name_on_one_line(sender, instance, raw: bool = False, **kwargs) -> None:

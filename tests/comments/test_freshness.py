@@ -14,12 +14,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
 
 from accounts.roles import make_instructor
 from comments.models import Comment, DiscussionSettings
 from course.models import CourseSettings
 from posts import page_cache
 from tests.factories import make_comment, make_post, make_user
+from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 STALE = "STALE-CACHED-PAGE"
@@ -149,6 +151,19 @@ def test_course_settings_and_member_renames_change_the_page(discussed):
     author = discussed.author
     author.first_name = "Renamed"
     author.save()
+    assert STALE not in page(discussed)
+
+
+def test_renaming_or_removing_a_topic_or_tag_changes_the_page(discussed):
+    topic = Topic.objects.create(name="Steppe", slug="steppe")
+    discussed.topics.add(topic)
+    discussed.tags.add("China")
+    warm_and_poison(discussed)
+    topic.name = "The steppe"
+    topic.save()
+    assert STALE not in page(discussed)
+    warm_and_poison(discussed)
+    Tag.objects.get(name="China").delete()
     assert STALE not in page(discussed)
 
 
