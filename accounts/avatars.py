@@ -54,17 +54,22 @@ def initials(name: str) -> str:
 
 def _first(word: str, wanted) -> str:
     """The first ``wanted`` character of ``word``, upper case, with the combining marks
-    that follow it (Devanagari's vowel signs, say)."""
+    that follow it (Devanagari's vowel signs, say: "कि", not "क")."""
     for index, character in enumerate(word):
         if wanted(character):
             upper = character.upper()
             found = upper if len(upper) == 1 else character  # "ß".upper() is "SS"
             for mark in word[index + 1 :]:
-                if not unicodedata.category(mark).startswith("M"):
+                # A virama joins the next letter: alone, it would leave half a letter.
+                if not unicodedata.category(mark).startswith("M") or _is_virama(mark):
                     break
                 found += mark
             return found
     return ""
+
+
+def _is_virama(mark: str) -> bool:
+    return unicodedata.combining(mark) == 9
 
 
 def tone(name: str) -> int:
