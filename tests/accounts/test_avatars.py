@@ -3,9 +3,12 @@ shown beside their name on posts; never the author's for work anonymous to class
 
 import io
 import re
+import shutil
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from PIL import Image as PILImage
@@ -349,3 +352,26 @@ def test_a_post_without_a_picture_shows_its_authors_initials(client, db):
     page = client.get(post.get_absolute_url()).content.decode()
     byline = re.search(r'<p class="byline">.*?</p>', page, re.S).group()
     assert ">FK</text>" in byline
+
+
+# Backups
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_course_backup_keeps_members_pictures(tmp_path):
+    member = make_user("painter")
+    avatars.set_picture(member, photo())  # on_commit runs: this test commits
+    names = publication.avatar_names(member)
+    files = {name: publication.private_path(name).read_bytes() for name in names}
+    backup = tmp_path / "course.zip"
+    call_command("export_course", str(backup), stdout=io.StringIO())
+
+    call_command("flush", "--no-input", verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT)
+    shutil.rmtree(settings.PUBLIC_MEDIA_ROOT)
+    call_command("import_course", str(backup), stdout=io.StringIO())
+
+    restored = User.objects.get(username="painter")
+    assert publication.avatar_names(restored) == names
+    assert {name: publication.private_path(name).read_bytes() for name in names} == files
+    assert all((publication.public_root() / name).is_file() for name in names)  # a public course
