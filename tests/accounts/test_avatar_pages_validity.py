@@ -37,6 +37,7 @@ def test_account_and_post_pages_with_avatars_are_valid_html5(client, writer, tmp
     pages["post-anonymous-classmate"] = classmate.get(anonymous.get_absolute_url())
     pages["post-anonymous-instructor"] = instructor.get(anonymous.get_absolute_url())
     pages["home-avatars"] = classmate.get(reverse("posts:list"))
+    pages["author-picture"] = classmate.get(reverse("posts:author", kwargs={"pk": writer.pk}))
     statuses = {name: response.status_code for name, response in pages.items()}
     assert statuses == {name: 400 if name == "account-refused" else 200 for name in pages}
     html = {name: response.content.decode() for name, response in pages.items()}

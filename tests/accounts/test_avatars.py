@@ -311,6 +311,8 @@ def test_the_post_page_shows_the_new_picture_at_once(client, writer):
     assert avatars.initials_svg("Anderson", 32) not in after
     home = guest.get(reverse("posts:list")).content.decode()
     assert writer.avatar_small.name in home
+    author_page = guest.get(reverse("posts:author", kwargs={"pk": writer.pk})).content.decode()
+    assert writer.avatar_small.name in author_page
     client.post(reverse("accounts:remove_avatar"))
     assert writer.avatar_small.name not in guest.get(post.get_absolute_url()).content.decode()
 
