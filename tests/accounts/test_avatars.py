@@ -182,6 +182,17 @@ def test_a_too_large_file_is_refused_before_it_is_opened(client, writer, setting
     assert not writer.avatar_small
 
 
+def test_a_picture_may_be_larger_than_a_forms_body_but_not_than_an_upload(client, writer, settings):
+    settings.REQUEST_MAX_BYTES = 10_000
+    settings.UPLOAD_REQUEST_MAX_BYTES = 100_000
+    junk = SimpleUploadedFile("big.png", b"x" * 50_000, content_type="image/png")
+    response = upload(client, junk)
+    assert response.status_code == 400  # read by the view, which says why
+    assert "This file is not an image we can read." in response.content.decode()
+    huge = SimpleUploadedFile("huge.png", b"x" * 200_000, content_type="image/png")
+    assert upload(client, huge).status_code == 413
+
+
 def test_no_file_asks_for_one(client, writer):
     response = client.post(reverse("accounts:avatar"), {})
     assert response.status_code == 400
