@@ -227,6 +227,25 @@ def test_removing_the_picture_brings_back_the_initials(
     assert "Remove the picture" not in page
 
 
+def test_an_instructor_removes_a_students_picture_in_the_admin(
+    client, writer, django_capture_on_commit_callbacks
+):
+    upload(client, photo())
+    writer.refresh_from_db()
+    names = publication.avatar_names(writer)
+    client.force_login(make_user("teacher", instructor=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "remove_pictures", "_selected_action": [writer.pk]},
+            follow=True,
+        )
+    assert "Pictures removed: 1." in response.content.decode()
+    writer.refresh_from_db()
+    assert publication.avatar_names(writer) == []
+    assert not any(publication.private_path(name).exists() for name in names)
+
+
 def test_only_members_upload_and_only_by_post(client, db):
     assert client.post(reverse("accounts:avatar")).status_code == 302  # to log in
     user = make_user("someone")
