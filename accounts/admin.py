@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from accounts import roles, roster
+from accounts import avatars, roles, roster
 from accounts.models import User
 
 
@@ -71,6 +71,7 @@ class CourseUserAdmin(UserAdmin):
         "username", "display_name", "email", "first_name", "last_name", "is_staff", "last_login",
     ]  # fmt: skip
     list_filter = ["groups", "is_staff", "is_active"]
+    actions = ["remove_pictures"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -103,6 +104,19 @@ class CourseUserAdmin(UserAdmin):
         if obj.pk == request.user.pk:
             return True  # their own name and email, nothing more (see get_form)
         return not (obj.is_superuser or obj.is_staff or roles.is_instructor(obj))
+
+    @admin.action(
+        description="Remove the selected members' pictures (their initials show instead)",
+        permissions=["change"],
+    )
+    def remove_pictures(self, request: HttpRequest, queryset) -> None:
+        """A picture that should not be on the course's pages goes, at once, everywhere."""
+        removed = 0
+        for user in queryset.exclude(avatar_small=""):
+            if self.has_change_permission(request, user):
+                avatars.remove_picture(user)
+                removed += 1
+        self.message_user(request, f"Pictures removed: {removed}.")
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -41,3 +41,16 @@ class DisplayNameForm(forms.ModelForm):
                 code="taken",
             )
         return name
+
+
+class AvatarForm(forms.Form):
+    """A picture to show beside the member's name instead of their initials."""
+
+    picture = forms.FileField(
+        label="Picture",
+        help_text="A JPEG, PNG, WebP or GIF; its centre square is shown, small, beside "
+        "your name on your posts and comments.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )

@@ -49,6 +49,11 @@ class User(AbstractUser):
         "Made from the real name when left empty.",
     )
 
+    # The member's own picture (accounts/avatars.py), as centre squares of 48 and 96 px
+    # under random names; empty: an avatar drawn from the display name.
+    avatar_small = models.FileField(max_length=150, blank=True, editable=False)
+    avatar_large = models.FileField(max_length=150, blank=True, editable=False)
+
     objects = CourseUserManager()
 
     class Meta(AbstractUser.Meta):

@@ -14,6 +14,7 @@ import dataclasses
 
 from django.urls import reverse
 
+from accounts import avatars
 from accounts.roles import is_instructor
 
 ANONYMOUS_CLASSMATE = "Anonymous classmate"
@@ -52,3 +53,9 @@ def post_author(post, reader) -> ShownAuthor:
 
 def author_url(user) -> str:
     return reverse("posts:author", kwargs={"pk": user.pk})
+
+
+def author_avatar(author, shown: ShownAuthor) -> avatars.Avatar:
+    """The avatar beside ``shown``: the neutral one when the author is hidden from the
+    reader, never the author's picture, initials or colour."""
+    return avatars.avatar_for(author, shown.name, hidden=shown.hidden)

@@ -151,8 +151,8 @@ class RequestTooLarge(Exception):
 
 
 # Where a body may carry an image: the editor's image upload and its post form
-# (with a featured image). Everything else gets the general limit.
-UPLOAD_VIEWS = frozenset({"images:upload", "posts:write", "posts:edit"})
+# (with a featured image), and a member's picture. Everything else gets the general limit.
+UPLOAD_VIEWS = frozenset({"images:upload", "posts:write", "posts:edit", "accounts:avatar"})
 # Endpoints the editor's JavaScript calls: they answer in JSON, errors too.
 JSON_VIEWS = frozenset({"images:upload", "posts:autosave", "posts:autosave_new"})
 CHUNK_BYTES = 64 * 1024

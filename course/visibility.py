@@ -62,6 +62,12 @@ def may_read(reader, post) -> bool:
     return post.is_published and audience_of(post) in readable_audiences(role)
 
 
+def may_read_course(reader) -> bool:
+    """The course's audience includes ``reader`` (what it shows of its members, their
+    avatars say, follows the course's audience)."""
+    return CourseSettings.load().visibility in readable_audiences(role_of(reader))
+
+
 def readable_filter(reader, *, prefix: str = "") -> Q | None:
     """A filter on posts (or, with ``prefix`` such as "post__", on rows that point at
     one) selecting what ``reader`` may read beyond their own posts; None: everything.

@@ -129,6 +129,38 @@ def prepare(upload) -> PreparedImage:
     return PreparedImage(original=original, renditions=renditions)
 
 
+def prepare_square(upload, sides: tuple[int, ...]) -> dict[int, Encoded]:
+    """Check an uploaded file like ``prepare`` and make its centre square at each of
+    ``sides`` px, as WebP (a profile picture, say). Raises ImageRejected.
+
+    The picture is first resampled (a strip at a time) until its short side is the
+    largest of ``sides``; only that small image is cropped, so no full-size copy is made.
+    """
+    if upload.size > settings.IMAGE_MAX_BYTES:
+        raise ImageRejected(too_many_bytes(f"This file is {megabytes(upload.size)}"))
+    largest = max(sides)
+    with _one_at_a_time:
+        picture, _format, orientation = _decode(upload)
+        mode = "RGBA" if _is_transparent(picture) else "RGB"
+        width, height = picture.size
+        short = min(width, height)
+        size = (
+            max(largest, round(width * largest / short)),
+            max(largest, round(height * largest / short)),
+        )
+        picture = _resampled(picture, size, mode)
+        left, top = (picture.width - largest) // 2, (picture.height - largest) // 2
+        picture = picture.crop((left, top, left + largest, top + largest))
+        if orientation in UPRIGHT:
+            picture = picture.transpose(UPRIGHT[orientation])
+        squares = {}
+        for side in sorted(sides, reverse=True):  # each from the next larger
+            if side != picture.width:
+                picture = _resampled(picture, (side, side), mode)
+            squares[side] = _encode(picture, "webp")
+    return squares
+
+
 def max_side(transparent: bool) -> int:
     """The longest side a stored image may have: MAX_SIDE, unless encoding one that
     big (with transparency, say) would not fit the memory budget."""

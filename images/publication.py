@@ -11,7 +11,9 @@ development) or 404.
 
 So a picture of a class-only post, a draft or a members-only course is refused to
 anyone who may not read one of the posts that show it, however its address was
-learnt. The public copies follow every change that can make a post public or not:
+learnt. Members' own pictures (their avatars, accounts/avatars.py) follow the course:
+public copies when it is public; otherwise only those who may read the course (and
+the member) fetch them. The public copies follow every change that can make a post public or not:
 saving or deleting a post, and changing who can read the course.
 """
 
@@ -25,7 +27,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from accounts.models import User
 from accounts.roles import is_instructor
+from course import visibility
 from images.models import Image, ImageUse
 
 logger = logging.getLogger(__name__)
@@ -61,9 +65,31 @@ def private_path(name: str) -> Path:
     return Path(settings.MEDIA_ROOT) / name
 
 
+def avatar_names(user: User) -> list[str]:
+    """The files of a member's own picture (none without one)."""
+    return [field.name for field in (user.avatar_small, user.avatar_large) if field]
+
+
+def may_see_avatar(reader, owner: User) -> bool:
+    """The member, the instructors, and whoever may read the course."""
+    if reader.is_authenticated and (owner.pk == reader.pk or is_instructor(reader)):
+        return True
+    return visibility.may_read_course(reader)
+
+
 def publish(image: Image) -> None:
     """Give the image's files their public copies."""
-    for name in image_names(image):
+    publish_files(image_names(image))
+
+
+def withdraw(image: Image) -> None:
+    """Remove the image's public copies."""
+    withdraw_files(image_names(image))
+
+
+def publish_files(names: Iterable[str]) -> None:
+    """Give these stored files their public copies."""
+    for name in names:
         source, target = private_path(name), public_root() / name
         if target.exists() or not source.exists():
             continue
@@ -74,9 +100,9 @@ def publish(image: Image) -> None:
             target.write_bytes(source.read_bytes())
 
 
-def withdraw(image: Image) -> None:
-    """Remove the image's public copies."""
-    for name in image_names(image):
+def withdraw_files(names: Iterable[str]) -> None:
+    """Remove these files' public copies."""
+    for name in names:
         (public_root() / name).unlink(missing_ok=True)
 
 
@@ -101,9 +127,20 @@ def sync_after_commit(image_ids: Iterable[int]) -> None:
     transaction.on_commit(run, robust=True)
 
 
+def sync_avatars(users: Iterable[User]) -> None:
+    """Publish or withdraw members' pictures as the course's audience now says."""
+    if settings.MEDIA_STORAGE != "filesystem":
+        return
+    public = visibility.course_is_public()
+    for user in users:
+        (publish_files if public else withdraw_files)(avatar_names(user))
+
+
 def sync_all() -> None:
-    """Every image, as the posts now say (after the course's audience changed)."""
+    """Every image, as the posts now say, and every member's picture, as the course
+    says (after the course's audience changed)."""
     sync(Image.objects.all())
+    sync_avatars(User.objects.exclude(avatar_small=""))
 
 
 def course_audience_changed(sender, instance, **kwargs) -> None:

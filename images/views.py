@@ -4,9 +4,12 @@ import mimetypes
 import posixpath
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.avatars import PICTURE_FOLDER
+from accounts.models import User
 from accounts.roles import can_write_posts
 from course import term
 from course.privacy import mark_private
@@ -44,16 +47,27 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     see looks exactly like one that does not exist.
     """
     name = posixpath.normpath(path).lstrip("/")
-    if name != path or name.startswith(".") or not name.startswith("images/"):
+    if name != path or name.startswith(".") or not name.startswith(("images/", PICTURE_FOLDER)):
         raise Http404
     public = publication.public_root() / name
     if settings.SERVE_MEDIA and public.is_file():
         return _file_response(public, public=True)
+    if name.startswith(PICTURE_FOLDER):
+        return _avatar(request, name)
     stems = publication_stems(name)
     image = Image.objects.filter(stem=stems.pop()).first() if stems else None
     if image is None or name not in publication.image_names(image):
         raise Http404
     if not publication.may_see(request.user, image):
+        raise Http404
+    mark_private(request)
+    return _private_file(name)
+
+
+def _avatar(request: HttpRequest, name: str) -> HttpResponse:
+    """A member's picture, to a reader who may see it; 404 otherwise."""
+    owner = User.objects.filter(Q(avatar_small=name) | Q(avatar_large=name)).first()
+    if owner is None or not publication.may_see_avatar(request.user, owner):
         raise Http404
     mark_private(request)
     return _private_file(name)
