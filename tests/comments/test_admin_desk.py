@@ -2,6 +2,7 @@
 from the admin and the status counts, as WordPress's comment screen has them."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -11,6 +12,7 @@ from django.urls import reverse
 from accounts.roles import make_student
 from comments.forms import issue_stamp
 from comments.models import Comment, DiscussionSettings
+from course.models import CourseSettings
 from participation.models import Preferences
 from tests.factories import make_comment, make_user
 
@@ -75,8 +77,6 @@ def test_the_list_counts_authors_approved_comments_without_a_query_per_row(desk,
 
 
 def test_staff_who_do_not_moderate_see_no_email_ip_or_actions(client, post):
-    from django.contrib.auth.models import Permission
-
     editor = make_user("assistant", is_staff=True)
     editor.user_permissions.add(*Permission.objects.filter(codename="view_comment"))
     make_comment(post, author_email="maya@example.edu", ip_address="192.0.2.7")
@@ -292,8 +292,6 @@ def test_students_are_not_offered_the_keyboard_shortcuts(client, student):
 
 
 def test_the_admin_says_the_course_title_and_has_its_icon(desk):
-    from course.models import CourseSettings
-
     settings = CourseSettings.load()
     settings.title = "HIST 214: The Cold War"
     settings.save()
