@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from comments.models import Comment
 from participation.models import Preferences
+from tests.browser.pages import log_in_to_the_admin
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.browser
@@ -13,10 +14,7 @@ DESK = "/admin/comments/comment/"
 
 
 def log_in_to_the_desk(page):
-    page.goto(f"/admin/login/?next={DESK}")
-    page.fill("#id_username", "instructor")
-    page.fill("#id_password", "coursblog-demo")
-    page.click("input[type=submit]")
+    log_in_to_the_admin(page, DESK)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
