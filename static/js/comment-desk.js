@@ -186,7 +186,7 @@
 
   if (actionForm.dataset.shortcuts === "on") {
     document.addEventListener("keydown", function (event) {
-      if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest("input, textarea, select, [contenteditable]")) {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest("textarea, select, [contenteditable], input:not([type=checkbox])")) {
         return;
       }
       const rows = commentRows();
