@@ -1,4 +1,5 @@
 import json
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
@@ -26,15 +27,23 @@ from participation.models import Preferences
 
 Status = Comment.Status
 
-# The one-click row actions: name -> (Comment method, label, message, keyboard shortcut).
+
+class RowAction(NamedTuple):
+    method: str  # the Comment method that does it
+    label: str
+    done: str  # for the message: "The comment was …"
+    key: str  # its keyboard shortcut, if any
+
+
+# The one-click row actions, by the name in their URL.
 ROW_ACTIONS = {
-    "approve": ("approve", "Approve", "approved", "a"),
-    "unapprove": ("unapprove", "Unapprove", "unapproved", "u"),
-    "spam": ("mark_spam", "Spam", "marked as spam", "s"),
-    "not-spam": ("restore", "Not spam", "restored from the spam", ""),
-    "trash": ("trash", "Trash", "moved to the trash", "t"),
-    "restore": ("restore", "Restore", "restored", ""),
-    "delete": ("delete", "Delete permanently", "deleted permanently", ""),
+    "approve": RowAction("approve", "Approve", "approved", "a"),
+    "unapprove": RowAction("unapprove", "Unapprove", "unapproved", "u"),
+    "spam": RowAction("mark_spam", "Spam", "marked as spam", "s"),
+    "not-spam": RowAction("restore", "Not spam", "restored from the spam", ""),
+    "trash": RowAction("trash", "Trash", "moved to the trash", "t"),
+    "restore": RowAction("restore", "Restore", "restored", ""),
+    "delete": RowAction("delete", "Delete permanently", "deleted permanently", ""),
 }
 # Which of them each status offers, in WordPress's order.
 ACTIONS_BY_STATUS = {
@@ -176,7 +185,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _cell(self, name: str, comment: Comment) -> SafeString:
         actions = [
-            (action, *ROW_ACTIONS[action][1:2], ROW_ACTIONS[action][3])
+            (action, ROW_ACTIONS[action].label, ROW_ACTIONS[action].key)
             for action in ACTIONS_BY_STATUS.get(comment.status, [])
         ]
         context = {"comment": comment, "actions": actions, "held": Status.PENDING}
@@ -258,17 +267,14 @@ class CommentAdmin(admin.ModelAdmin):
             # Someone else moderated it meanwhile: say where it stands, change nothing.
             label = Status(comment.status).label
             return self._answer(request, comment, f"This comment is already: {label}.")
-        method, _label, done, _key = ROW_ACTIONS[action]
+        row_action = ROW_ACTIONS[action]
         with transaction.atomic():
             if action == "delete":
                 comment.delete()
                 return self._answer(request, None, "The comment was deleted permanently.")
             current = Comment.objects.select_for_update().get(pk=comment.pk)
-            if method == "unapprove":
-                current.moderate(Status.PENDING, by=request.user)
-            else:
-                getattr(current, method)(by=request.user)
-        return self._answer(request, current, f"The comment was {done}.")
+            getattr(current, row_action.method)(by=request.user)
+        return self._answer(request, current, f"The comment was {row_action.done}.")
 
     @method_decorator(require_http_methods(["GET", "POST"]))
     def reply_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -614,6 +614,10 @@ class Comment(MPTTModel):
     def approve(self, *, by=None) -> None:
         self.moderate(self.Status.APPROVED, by=by)
 
+    def unapprove(self, *, by=None) -> None:
+        """Back to the moderation queue (WordPress's Unapprove)."""
+        self.moderate(self.Status.PENDING, by=by)
+
     def mark_spam(self, *, by=None) -> None:
         self.moderate(self.Status.SPAM, by=by)
 
