@@ -1,58 +1,326 @@
 import json
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_instructor
 from comments import personal_data
+from comments.forms import InstructorReplyForm, QuickEditForm
 from comments.models import Comment, DiscussionSettings
 from coursblog.admin import SingletonModelAdmin
 from coursblog.html import plain_text
+from participation.models import Preferences
+
+Status = Comment.Status
+
+
+class RowAction(NamedTuple):
+    method: str  # the Comment method that does it
+    label: str
+    done: str  # for the message: "The comment was …"
+    key: str  # its keyboard shortcut, if any
+
+
+# The one-click row actions, by the name in their URL.
+ROW_ACTIONS = {
+    "approve": RowAction("approve", "Approve", "approved", "a"),
+    "unapprove": RowAction("unapprove", "Unapprove", "unapproved", "u"),
+    "spam": RowAction("mark_spam", "Spam", "marked as spam", "s"),
+    "not-spam": RowAction("restore", "Not spam", "restored from the spam", ""),
+    "trash": RowAction("trash", "Trash", "moved to the trash", "t"),
+    "restore": RowAction("restore", "Restore", "restored", ""),
+    "delete": RowAction("delete", "Delete permanently", "deleted permanently", ""),
+}
+# Which of them each status offers, in WordPress's order.
+ACTIONS_BY_STATUS = {
+    Status.PENDING: ["approve", "spam", "trash"],
+    Status.APPROVED: ["unapprove", "spam", "trash"],
+    Status.SPAM: ["not-spam", "delete"],
+    Status.TRASH: ["restore", "delete"],
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """WordPress's status links, each with its count: All, Held, Approved, Spam, Trash.
+
+    "All" has its own value so that the bare list can default to the held comments."""
+
+    title = "status"
+    parameter_name = "status"
+    template = "admin/comments/comment/status_filter.html"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("all", "All"), *Status.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+    def choices(self, changelist):
+        counts = Comment.objects.status_counts()
+        current = self.value() if self.value() in counts else "all"
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": value == current,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+                "status": value,
+                "count": counts[value],
+            }
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """The list's script asks for JSON; a plain form post gets a redirect."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def first_line(comment: Comment, length: int = 80) -> str:
+    """The first line the commenter typed, as text (tags they typed are dropped)."""
+    lines = comment.body.strip().splitlines()
+    return Truncator(plain_text(lines[0]) if lines else "").chars(length)
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["author", "excerpt", "post", "status", "created"]
-    list_display_links = ["excerpt"]
-    list_filter = ["status", ("post", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["post", "user"]
+    list_display = ["author_public", "comment_text", "in_response_to", "status_column", "created"]
+    list_display_links = ["created"]
+    list_filter = [StatusFilter, ("post", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["post", "user", "parent"]
     search_fields = ["author_name", "author_email", "author_url", "body", "user__username"]
     date_hierarchy = "created"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "mark_spam", "move_to_trash", "restore"]
     fields = [
         "post", "parent", "user", "author_name", "author_email", "author_url", "body", "status",
-        "created", "ip_address", "user_agent", "moderated_by", "moderated_at",
+        "held_reason", "created", "ip_address", "user_agent", "moderated_by", "moderated_at",
     ]  # fmt: skip
     readonly_fields = [
-        "post", "parent", "user", "created", "ip_address", "user_agent", "moderated_by",
-        "moderated_at",
+        "post", "parent", "user", "held_reason", "created", "ip_address", "user_agent",
+        "moderated_by", "moderated_at",
     ]  # fmt: skip
 
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        """Moderators see who wrote each comment (email, IP address, history), why it
+        was held, and the row actions; other staff see the comments."""
+        if self.has_moderate_permission(request):
+            return [
+                "author_column", "comment_column", "in_response_to", "status_column",
+                "created", "held_column",
+            ]  # fmt: skip
+        return super().get_list_display(request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_author_approved_count()
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        """The held comments are the list's default view while there are any."""
+        if request.method == "GET" and not request.GET and Comment.objects.held().exists():
+            return HttpResponseRedirect(f"{request.path}?status={Status.PENDING}")
+        moderator = self.has_moderate_permission(request)
+        extra_context = {
+            **(extra_context or {}),
+            "moderator": moderator,
+            "next_url": request.get_full_path(),
+            "keyboard_shortcuts": moderator and Preferences.of(request.user).keyboard_shortcuts,
+        }
+        return super().changelist_view(request, extra_context)
+
+    # The columns.
+
     @admin.display(description="Author", ordering="author_name")
-    def author(self, comment: Comment) -> str:
+    def author_public(self, comment: Comment) -> str:
         return comment.author_name if comment.user_id else f"{comment.author_name} (guest)"
 
+    @admin.display(description="Author", ordering="author_name")
+    def author_column(self, comment: Comment) -> SafeString:
+        return mark_safe(  # noqa: S308 (rendered by the template, which escapes)
+            render_to_string("admin/comments/comment/_author_cell.html", {"comment": comment})
+        )
+
     @admin.display(description="Comment")
-    def excerpt(self, comment: Comment) -> str:
-        return Truncator(plain_text(comment.body_html)).chars(90)
+    def comment_text(self, comment: Comment) -> SafeString:
+        # body_html was sanitised when the comment was saved (coursblog/html.py).
+        return format_html('<div class="comment-text">{}</div>', mark_safe(comment.body_html))  # noqa: S308
+
+    @admin.display(description="Comment")
+    def comment_column(self, comment: Comment) -> SafeString:
+        return self._cell("comment", comment)
+
+    @admin.display(description="In response to")
+    def in_response_to(self, comment: Comment) -> SafeString:
+        post = format_html('<a href="{}">{}</a>', comment.post.get_absolute_url(), comment.post)
+        if comment.parent_id is None:
+            return post
+        parent_url = reverse("admin:comments_comment_change", args=[comment.parent_id])
+        return format_html(
+            '{}<span class="comment-parent">In reply to {}: <a href="{}">{}</a></span>',
+            post,
+            comment.parent.author_name,
+            parent_url,
+            first_line(comment.parent) or "(no text)",
+        )
+
+    @admin.display(description="Status", ordering="status")
+    def status_column(self, comment: Comment) -> SafeString:
+        return self._cell("status", comment)
+
+    @admin.display(description="Why held")
+    def held_column(self, comment: Comment) -> SafeString:
+        return self._cell("held", comment)
+
+    def _cell(self, name: str, comment: Comment) -> SafeString:
+        actions = [
+            (action, ROW_ACTIONS[action].label, ROW_ACTIONS[action].key)
+            for action in ACTIONS_BY_STATUS.get(comment.status, [])
+        ]
+        context = {"comment": comment, "actions": actions, "held": Status.PENDING}
+        return mark_safe(  # noqa: S308 (rendered by the template, which escapes)
+            render_to_string(f"admin/comments/comment/_{name}_cell.html", context)
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from the site's reply form
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.personal_data_view)
+        def moderator_view(view):
+            return self.admin_site.admin_view(view)
+
         return [
-            path("personal-data/", view, name="comments_comment_personal_data"),
+            path(
+                "personal-data/",
+                moderator_view(self.personal_data_view),
+                name="comments_comment_personal_data",
+            ),
+            path(
+                "<int:pk>/moderate/<slug:action>/",
+                moderator_view(self.moderate_view),
+                name="comments_comment_moderate",
+            ),
+            path("<int:pk>/reply/", moderator_view(self.reply_view), name="comments_comment_reply"),
+            path(
+                "<int:pk>/quick-edit/",
+                moderator_view(self.quick_edit_view),
+                name="comments_comment_quick_edit",
+            ),
             *super().get_urls(),
         ]
+
+    # The row actions: POST only, instructors only; JSON for the list's script, else a
+    # redirect back to the list with a message.
+
+    def _comment_for_moderator(self, request: HttpRequest, pk: int) -> Comment:
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = self.get_queryset(request).filter(pk=pk).first()
+        if comment is None:
+            raise Http404("No such comment.")
+        return comment
+
+    def _back(self, request: HttpRequest, *candidates: str | None) -> str:
+        """Where a plain form post returns: the list as the moderator left it."""
+        for candidate in (request.POST.get("next"), request.GET.get("next"), *candidates):
+            if candidate and url_has_allowed_host_and_scheme(
+                candidate, {request.get_host()}, require_https=request.is_secure()
+            ):
+                return candidate
+        return reverse("admin:comments_comment_changelist")
+
+    def _answer(self, request: HttpRequest, comment: Comment | None, message: str) -> HttpResponse:
+        if not wants_json(request):
+            self.message_user(request, message, messages.SUCCESS)
+            return HttpResponseRedirect(self._back(request))
+        data: dict = {"message": message, "counts": Comment.objects.status_counts()}
+        if comment is None:
+            data["deleted"] = True
+        else:
+            comment = self.get_queryset(request).get(pk=comment.pk)  # read afresh, annotated
+            data["status"] = comment.status
+            data["cells"] = {
+                "field-comment_column": self.comment_column(comment),
+                "field-status_column": self.status_column(comment),
+                "field-held_column": self.held_column(comment),
+                "field-author_column": self.author_column(comment),
+            }
+        return JsonResponse(data)
+
+    @method_decorator(require_POST)
+    def moderate_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        comment = self._comment_for_moderator(request, pk)
+        if action not in ACTIONS_BY_STATUS.get(comment.status, []):
+            if action not in ROW_ACTIONS:
+                raise Http404("No such action.")
+            # Someone else moderated it meanwhile: say where it stands, change nothing.
+            label = Status(comment.status).label
+            return self._answer(request, comment, f"This comment is already: {label}.")
+        row_action = ROW_ACTIONS[action]
+        with transaction.atomic():
+            if action == "delete":
+                comment.delete()
+                return self._answer(request, None, "The comment was deleted permanently.")
+            current = Comment.objects.select_for_update().get(pk=comment.pk)
+            getattr(current, row_action.method)(by=request.user)
+        return self._answer(request, current, f"The comment was {row_action.done}.")
+
+    @method_decorator(require_http_methods(["GET", "POST"]))
+    def reply_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Answer a comment from the list; "Approve and reply" approves it too."""
+        return self._respond(request, pk, reply=True)
+
+    @method_decorator(require_http_methods(["GET", "POST"]))
+    def quick_edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._respond(request, pk, reply=False)
+
+    def _respond(self, request: HttpRequest, pk: int, *, reply: bool) -> HttpResponse:
+        comment = self._comment_for_moderator(request, pk)
+        data = request.POST if request.method == "POST" else None
+        if reply:
+            form = InstructorReplyForm(data, parent=comment, user=request.user)
+        else:
+            form = QuickEditForm(data, comment=comment)
+        if form.is_bound and form.is_valid():
+            if not reply:
+                form.save()
+                return self._answer(request, comment, "The comment was updated.")
+            if form.save(approve_parent="approve" in request.POST) is not None:
+                message = (
+                    "The comment was approved and your reply posted."
+                    if "approve" in request.POST
+                    else "Your reply was posted."
+                )
+                return self._answer(request, form.parent, message)
+        if not form.is_bound and wants_json(request):  # the list's inline quick edit
+            return JsonResponse({"body": comment.body})
+        if form.is_bound and wants_json(request):
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return JsonResponse({"errors": errors}, status=400)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Reply to a comment" if reply else "Quick edit",
+            "form": form,
+            "comment": comment,
+            "reply": reply,
+            "next_url": self._back(request, request.headers.get("Referer")),
+        }
+        status = 400 if form.is_bound else 200
+        return TemplateResponse(
+            request, "admin/comments/comment/respond.html", context, status=status
+        )
 
     def personal_data_view(self, request: HttpRequest) -> HttpResponse:
         """Export or erase what the discussion holds about one email address."""

@@ -325,7 +325,7 @@ class CommentForm(_TypedTextForm):
                 moderation.check_pace(comment)
                 comment.render_body()
                 verdict = moderation.judge(comment, self.rules)
-                comment.status = verdict.status
+                comment.status, comment.held_reason = verdict.status, verdict.reason
                 comment.save()
                 transaction.on_commit(
                     lambda: notifications.comment_posted(comment, verdict.reason), robust=True
@@ -362,8 +362,8 @@ class CommentEditForm(_TypedTextForm):
         comment.render_body()
         verdict = moderation.judge(comment, self.rules)
         was_approved = comment.status == Comment.Status.APPROVED
-        comment.status = verdict.status
-        comment.save(update_fields=["body", "status"])
+        comment.status, comment.held_reason = verdict.status, verdict.reason
+        comment.save(update_fields=["body", "status", "held_reason"])
         if not was_approved and comment.status == Comment.Status.APPROVED:
             transaction.on_commit(lambda: notifications.comment_approved(comment), robust=True)
         elif was_approved and comment.status == Comment.Status.PENDING:
@@ -371,3 +371,72 @@ class CommentEditForm(_TypedTextForm):
                 lambda: notifications.comment_posted(comment, verdict.reason), robust=True
             )
         return comment
+
+
+class InstructorReplyForm(_TypedTextForm):
+    """An instructor's reply from the admin's comment list, threaded under the comment.
+
+    It goes the way a reply from the post page goes (the thread's lock, the discussion
+    rules, the notifications); the rules approve an instructor's comment. Replying to a
+    held comment approves it first, in the same transaction ("Approve and reply")."""
+
+    def __init__(self, data=None, *, parent: Comment, user, **kwargs):
+        self.parent = parent
+        self.user = user
+        super().__init__(data, **kwargs)
+        self.fields["body"].label = "Reply"
+        self.fields["body"].widget.attrs.update(rows=4, cols=60)
+
+    def save(self, *, approve_parent: bool = False) -> Comment | None:
+        """The reply, saved; None (with an error on the form) when the comment cannot
+        take one: it was removed, or it is held and ``approve_parent`` is off."""
+        rules = DiscussionSettings.load()
+        with transaction.atomic():
+            parent = Comment.objects.lock_thread(self.parent.pk)
+            if parent is None:
+                self.add_error(None, ValidationError(PARENT_GONE, code="parent_missing"))
+                return None
+            if approve_parent and parent.status == Comment.Status.PENDING:
+                parent.approve(by=self.user)
+            if not moderation.can_reply_to(parent):
+                message = (
+                    "This comment is held for moderation: approve it to reply."
+                    if parent.status == Comment.Status.PENDING
+                    else "This comment is in the spam or the trash, so it cannot take replies."
+                )
+                self.add_error(None, ValidationError(message, code="parent_not_approved"))
+                transaction.set_rollback(True)
+                return None
+            reply = Comment(
+                post=parent.post,
+                parent=moderation.reply_parent(parent, rules),
+                user=self.user,
+                author_name=self.user.display_name,
+                author_email=self.user.email,
+                body=self.cleaned_data["body"],
+            )
+            reply.render_body()
+            verdict = moderation.judge(reply, rules)
+            reply.status, reply.held_reason = verdict.status, verdict.reason
+            reply.save()
+            transaction.on_commit(
+                lambda: notifications.comment_posted(reply, verdict.reason), robust=True
+            )
+        self.parent = parent
+        return reply
+
+
+class QuickEditForm(_TypedTextForm):
+    """An instructor's correction of a comment's text from the comment list (the
+    status stays: editing is not moderating)."""
+
+    def __init__(self, data=None, *, comment: Comment, **kwargs):
+        self.comment = comment
+        kwargs.setdefault("initial", {"body": comment.body})
+        super().__init__(data, **kwargs)
+        self.fields["body"].widget.attrs.update(rows=6, cols=60)
+
+    def save(self) -> Comment:
+        self.comment.body = self.cleaned_data["body"]
+        self.comment.save(update_fields=["body"])
+        return self.comment

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Case, Count, F, Func, IntegerField, Max, OuterRef, Q, Subquery, When
 from django.dispatch import Signal
 from django.utils import timezone
 from mptt.managers import TreeManager
@@ -166,6 +166,30 @@ class CommentQuerySet(TreeQuerySet):
     def held(self) -> CommentQuerySet:
         """The moderation queue."""
         return self.filter(status=Comment.Status.PENDING)
+
+    def with_author_approved_count(self) -> CommentQuerySet:
+        """Annotate ``author_approved``: how many approved comments the author has (a
+        member by account, a guest by email), in the same query (the admin's list)."""
+        approved = (
+            Comment.objects.filter(status=Comment.Status.APPROVED)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n")
+        )
+        by_member = approved.filter(user=OuterRef("user"))
+        by_guest = approved.filter(by_member=False, author_email__iexact=OuterRef("author_email"))
+        return self.annotate(
+            author_approved=Case(
+                When(user__isnull=False, then=Subquery(by_member)),
+                default=Subquery(by_guest),
+                output_field=IntegerField(),
+            )
+        )
+
+    def status_counts(self) -> dict[str, int]:
+        """{status: how many comments have it} and "all", in one query."""
+        counts = {status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values}
+        return self.order_by().aggregate(all=Count("pk"), **counts)
 
     def in_discussion(self, include: frozenset[int] = frozenset()) -> CommentQuerySet:
         """What a discussion may show: approved comments, the reader's own (``include``),
@@ -447,6 +471,13 @@ class Comment(MPTTModel):
     previous_status = models.CharField(
         max_length=10, choices=Status.choices, blank=True, editable=False
     )
+    held_reason = models.CharField(
+        "why it was held",
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="The discussion rule that held (or trashed) it when it was sent or edited.",
+    )
     created = models.DateTimeField(default=timezone.now, db_index=True)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
@@ -582,6 +613,10 @@ class Comment(MPTTModel):
 
     def approve(self, *, by=None) -> None:
         self.moderate(self.Status.APPROVED, by=by)
+
+    def unapprove(self, *, by=None) -> None:
+        """Back to the moderation queue (WordPress's Unapprove)."""
+        self.moderate(self.Status.PENDING, by=by)
 
     def mark_spam(self, *, by=None) -> None:
         self.moderate(self.Status.SPAM, by=by)

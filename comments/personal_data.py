@@ -57,8 +57,11 @@ def erase(email: str) -> int:
         comment.author_email = comment.author_url = comment.user_agent = ""
         comment.ip_address = None
         comment.notify_replies = False
+        comment.held_reason = ""  # a moderation word may have matched the email or address
         comment.render_fragment()  # the stored markup holds the name
     fields = ["author_name", "author_email", "author_url", "ip_address", "user_agent"]
-    Comment.objects.bulk_update(comments, [*fields, "notify_replies", "fragment_html"])
+    Comment.objects.bulk_update(
+        comments, [*fields, "notify_replies", "held_reason", "fragment_html"]
+    )
     Post.objects.filter(pk__in={comment.post_id for comment in comments}).discussion_changed()
     return len(comments)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from accounts.roles import is_instructor
 from coursblog.text import refuse_control_characters
 from participation import report, weeks
 from participation.models import (
@@ -166,4 +167,9 @@ def _at_most(maximum: Decimal):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
-        fields = ["email_feedback", "list_exemplary"]
+        fields = ["email_feedback", "list_exemplary", "keyboard_shortcuts"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_instructor(self.instance.user):  # only instructors moderate comments
+            del self.fields["keyboard_shortcuts"]

@@ -340,6 +340,12 @@ class Preferences(models.Model):
         help_text="When an instructor marks a post or comment of yours as exemplary, it gets "
         "a badge and is listed on the Exemplary work page.",
     )
+    keyboard_shortcuts = models.BooleanField(
+        "keyboard shortcuts for moderating comments",
+        default=False,
+        help_text="In the admin's comment list: j and k move between comments; a approves, "
+        "u unapproves, s marks as spam, t trashes and r replies.",
+    )
 
     class Meta:
         verbose_name_plural = "preferences"

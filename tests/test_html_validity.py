@@ -151,6 +151,11 @@ def rendered_pages() -> dict[str, str]:
     )
     pages["link-expired"] = guest.get(reverse("comments:moderate", kwargs={"token": "nope"}))
     pages["edit-own-comment"] = guest.get(reverse("comments:edit", kwargs={"pk": held.pk}))
+    desk = reverse("admin:comments_comment_changelist")
+    pages["admin-comments"] = instructor.get(desk, {"status": "all"})
+    reply = reverse("admin:comments_comment_reply", args=[held.pk])
+    pages["admin-reply"] = instructor.get(reply)
+    pages["admin-reply-errors"] = instructor.post(reply, {"body": ""})
     pages["too-late"] = guest.get(reverse("comments:edit", kwargs={"pk": caroline.pk}))
     pages["too-large"] = guest.post(url, {"body": "x" * (settings.REQUEST_MAX_BYTES + 1)})
     rules = DiscussionSettings.load()
@@ -174,6 +179,7 @@ EXPECTED_STATUS = {
     "signup-errors": 200,
     "link-expired": 400,
     "too-late": 403,
+    "admin-reply-errors": 400,
     "too-large": 413,
 }
 

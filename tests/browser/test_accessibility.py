@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from course.models import CourseSettings
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, log_in_to_the_admin
 from tests.factories import make_comment, make_post
 from tests.tools import needs
 
@@ -39,7 +39,7 @@ PHONE = {"width": 320, "height": 640}
     [
         "guest", "reply-with-errors", "member", "home", "login", "signup", "editor",
         "editor-errors", "editor-link-dialog", "phone-menu", "phone-post", "phone-home",
-        "archives", "month",
+        "archives", "month", "admin-comments", "admin-reply",
     ],
 )  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(demo, new_page, state, scheme):
@@ -53,6 +53,16 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state, s
         page.goto("/")
         page.locator("#site-menu > summary").click()
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    elif state.startswith("admin"):
+        held = make_comment(
+            demo, body="Held.", status=Comment.Status.PENDING, ip_address="192.0.2.1"
+        )
+        log_in_to_the_admin(page, "/admin/comments/comment/")
+        if state == "admin-comments":  # the inline reply form open under the row
+            page.get_by_role("link", name="Approve and reply").click()
+            expect(page.locator("#comment-inline-body")).to_be_focused()
+        else:  # the reply page, as without JavaScript
+            page.goto(f"/admin/comments/comment/{held.pk}/reply/")
     elif state == "home":
         page.goto("/")
     elif state == "login":

@@ -25,19 +25,19 @@ def test_the_instructor_sees_the_queue_size_on_the_admin_index(client, instructo
     client.force_login(instructor)
     html = client.get(reverse("admin:index")).content.decode()
     assert "2</strong> comments awaiting moderation" in html
-    assert f"{CHANGELIST}?status__exact=pending" in html
+    assert f"{CHANGELIST}?status=pending" in html
 
 
-def test_the_changelist_shows_post_author_excerpt_status_and_date(client, instructor, post):
+def test_the_changelist_shows_post_author_text_status_and_date(client, instructor, post):
     make_comment(post, author_name="Maya", body="A" * 200, status=Comment.Status.PENDING)
     client.force_login(instructor)
     response = client.get(CHANGELIST, {"status__exact": "pending"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Maya (guest)" in html
+    assert 'Maya</strong> <span class="comment-guest">guest</span>' in html
     assert post.title in html
     assert "Held for moderation" in html
-    assert "A" * 89 + "…" in html
+    assert "A" * 200 in html  # the whole comment
 
 
 @pytest.mark.parametrize(

@@ -315,6 +315,7 @@ class TestPersonalData:
             author_name="Maya",
             author_url="https://m.example.com",
             ip_address="203.0.113.7",
+            held_reason="it contains the moderation word “203.0.113”",
         )
         reply = make_comment(post, parent=root)
         client.force_login(instructor)
@@ -326,6 +327,7 @@ class TestPersonalData:
             "",
             None,
         )
+        assert root.held_reason == ""
         assert Comment.objects.get(pk=reply.pk).parent_id == root.pk
         assert Comment.objects.tree_problems() == []
 
