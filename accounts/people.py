@@ -11,12 +11,15 @@ asks this module.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
+import zlib
 
 from django.urls import reverse
 
 from accounts.roles import is_instructor
 
 ANONYMOUS_CLASSMATE = "Anonymous classmate"
+AVATAR_TONES = 6  # the colours an initials avatar may take (static/css/site.css)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,3 +55,29 @@ def post_author(post, reader) -> ShownAuthor:
 
 def author_url(user) -> str:
     return reverse("posts:author", kwargs={"pk": user.pk})
+
+
+def initials(name: str) -> str:
+    """The letters of an initials avatar for ``name``: the first letter of its first and
+    of its last word ("Ana María López" gives "AL", "王小明" gives "王"), or "" when the
+    name has no letter. Avatars are drawn from names, never fetched from a service that
+    would learn who reads the page."""
+    letters = [letter for word in unicodedata.normalize("NFC", name).split()
+               if (letter := _first_letter(word))]  # fmt: skip
+    if len(letters) > 1:
+        letters = [letters[0], letters[-1]]
+    return "".join(letters)
+
+
+def _first_letter(word: str) -> str:
+    for character in word:
+        if character.isalpha():
+            upper = character.upper()
+            return upper if len(upper) == 1 else character  # "ß".upper() is "SS"
+    return ""
+
+
+def avatar_tone(name: str) -> int:
+    """Which of the AVATAR_TONES colours ``name``'s avatar takes: the same on every page
+    and in every process (a checksum, not Python's salted hash)."""
+    return zlib.crc32(name.casefold().encode()) % AVATAR_TONES

@@ -28,7 +28,7 @@ from tests import figures
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-WORDS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+WORDS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13}
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86_400, "week": 604_800}
 UNITS |= {"px": 1, "MB": 1024 * 1024, "megapixels": 1_000_000}
 # A number as the documentation writes it: "1,500", "7" or "seven".
