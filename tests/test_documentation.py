@@ -23,6 +23,7 @@ from comments.forms import REFUSAL_STATUS
 from comments.management.commands.empty_comment_trash import TRASH_DAYS
 from comments.models import DiscussionSettings
 from comments.moderation import FLOOD_SECONDS
+from comments.thread import FOLD_FROM
 from images import processing
 from tests import figures
 
@@ -102,6 +103,12 @@ FIGURES = [
         "README.md",
         rf"thread depth \(\d+–{N};",
         _field("thread_depth").validators[1].limit_value,
+    ),
+    Figure(
+        "replies before a thread folds",
+        "README.md",
+        rf"a branch with {N} replies or more below it",
+        FOLD_FROM,
     ),
     Figure(
         "form too fast",
