@@ -315,8 +315,7 @@ def iter_html(
         level = entry.row.level
         if level > previous_level:
             if previous_level >= 0:
-                toggle = toggles[previous_level]
-                yield f'{toggle}<ol class="children">' if toggle else '<ol class="children">'
+                yield f'{toggles[previous_level]}<ol class="children">'
         else:
             yield "</li>" + _closing(toggles, previous_level, level)
         del toggles[level:]
