@@ -168,7 +168,7 @@ class StaticSite:
         # Every thread on one page, counted with the posts already.
         plan = PagePlan(post.approved_comment_count, newest_first=rules.order == rules.Order.NEWEST)
         thread = Thread.for_post(post, rules=rules, plan=plan)
-        # The author of an anonymous post gets no "Post author" mark: it would name them.
+        # The author of an anonymous post gets no "Author" mark: it would name them.
         post_marks = dataclasses.replace(
             marks, post_author_id=None if post.anonymous else post.author_id
         )

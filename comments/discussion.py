@@ -25,6 +25,7 @@ from comments.models import Comment, DiscussionSettings, page_url
 from comments.thread import Marks, PagePlan, Thread, as_page_number, stream_thread
 from coursblog.http import client_ip
 from course.models import SiteVersion
+from participation.exemplary import exemplary_comment_ids
 
 # "Save my name, email and website in this browser": a signed cookie, as WordPress keeps.
 DETAILS_COOKIE = "comment_author"
@@ -150,7 +151,10 @@ def discussion_page(request: HttpRequest, post, rules: DiscussionSettings, own) 
     if use_cache and shared and (cached := cache.get(key)) is not None:
         return cached
     plan = PagePlan.for_post(post, own, rules, requested)
-    marks = Marks.for_post(post, identities=identities)
+    # Exemplary marks change the page through the post's discussion version (marking) and
+    # the site's (an author's preference), so they are part of what is cached.
+    exemplary = exemplary_comment_ids(post) if plan.approved_count else frozenset()
+    marks = Marks.for_post(post, identities=identities, exemplary=exemplary)
     if plan.approved_count > settings.STREAM_COMMENTS_ABOVE:
         chunks = stream_thread(
             post, own, plan, deepest_level=rules.deepest_level, editable=editable, marks=marks

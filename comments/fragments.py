@@ -4,7 +4,7 @@ A comment's fragment (Comment.fragment_html) is made when the comment is saved s
 that serving a page sanitises and escapes nothing. It holds the author as the
 comment records them (a guest's name, linked to their website) and the comment's
 text, separated by PART_BREAK. Everything that depends on the post, the site or
-the reader (the date in the site's time zone, the "Post author" and "Instructor"
+the reader (the date in the site's time zone, the "Author" and "Instructor"
 marks, the permalink, Reply and Edit links) is added when the page is assembled,
 in comments/thread.py.
 

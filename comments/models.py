@@ -157,6 +157,8 @@ class ThreadRow(NamedTuple):
     anonymous: bool
     created: datetime
     fragment_html: str
+    avatar_small: str | None  # the member's picture, when they uploaded one
+    avatar_large: str | None
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -237,8 +239,10 @@ class CommentQuerySet(TreeQuerySet):
         if tree_ids is not None:
             rows = rows.filter(tree_id__in=tree_ids)
         order = ("-tree_id" if newest_first else "tree_id", "lft")
+        from_user = {name: f"user__{name}" for name in ("avatar_small", "avatar_large")}
         fields = [
-            "user__display_name" if name == "member_name" else name for name in ThreadRow._fields
+            from_user.get(name, "user__display_name" if name == "member_name" else name)
+            for name in ThreadRow._fields
         ]
         return rows.order_by(*order).values_list(*fields)
 

@@ -10,7 +10,11 @@ as mptt's ``tree_info`` does; there is no recursion and no per-comment template.
 Each comment's stored fragment holds only what is the comment's own (its author as
 recorded and its sanitised text, see comments/fragments.py); this module adds what
 depends on the post, the site and the page: the date in the site's time zone, the
-"Post author" and "Instructor" marks, the permalink and the Reply and Edit links.
+author's avatar (initials of the name this reader sees), the "Author", "Instructor"
+and "Exemplary" marks, the permalink, the Reply and Edit links, and the "N replies"
+toggle that folds a long sub-thread. Nothing here depends on the time of the request:
+the page shows exact dates, and static/js/relative-dates.js turns them into "3 hours
+ago" in the browser, so a cached page never goes stale.
 
 The markup is written here, in Python, rather than in a template loop because a
 1,000-comment thread then renders in a few milliseconds instead of tens (the
@@ -33,6 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts import avatars
 from accounts.models import User
 from accounts.people import shown_name
 from accounts.roles import instructors_q
@@ -43,6 +48,14 @@ APPROVED = Comment.Status.APPROVED.value
 PENDING = Comment.Status.PENDING.value
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]  # fmt: skip
+# A comment gets a "N replies" toggle when this many replies or more sit below it and it
+# starts a thread or a branch of one (two direct replies or more). Fewer replies are
+# quicker to scroll past than to fold, and a toggle on each link of a one-reply chain
+# ("9 replies", "8 replies", ...) would bury the conversation in toggles.
+FOLD_FROM = 4
+# The side, in CSS px, of an uploaded picture beside a comment (as .avatar in site.css).
+AVATAR_SIZE = 32
+NEUTRAL_AVATAR = '<span class="avatar avatar-neutral" aria-hidden="true"></span>'
 
 
 class Entry(NamedTuple):
@@ -131,26 +144,36 @@ class Thread:
 @dataclasses.dataclass(frozen=True)
 class Marks:
     """What the page says about each comment's author beyond the comment itself: who
-    wrote the post, who the instructors are (read when the page is assembled), and
-    whether this reader sees who wrote anonymous comments (only instructors do)."""
+    wrote the post, who the instructors are (read when the page is assembled), whether
+    this reader sees who wrote anonymous comments (only instructors do), and which
+    comments show the exemplary mark (participation/exemplary.py decides)."""
 
     post_author_id: int | None = None
     instructor_ids: frozenset[int] = frozenset()
     identities: bool = False
+    exemplary_ids: frozenset[int] = frozenset()
 
     @classmethod
-    def for_post(cls, post, *, identities: bool = False) -> Marks:
+    def for_post(
+        cls, post, *, identities: bool = False, exemplary: frozenset[int] = frozenset()
+    ) -> Marks:
         """The marks for ``post``'s discussion (one query)."""
         instructors = User.objects.filter(instructors_q()).values_list("pk", flat=True)
-        # On an anonymous post, "Post author" beside a name would say who wrote it.
+        # On an anonymous post, "Author" beside a name would say who wrote it.
         post_author = None if post.anonymous and not identities else post.author_id
-        return cls(post_author, frozenset(instructors), identities)
+        return cls(post_author, frozenset(instructors), identities, exemplary)
 
     def of(self, row: ThreadRow) -> tuple[str, str]:
         """The ``<li>`` classes and the marks after the name, for a comment."""
+        exemplary = ""
+        if row.pk in self.exemplary_ids:  # says nothing of who wrote it
+            exemplary = (
+                f' <a class="comment-badge exemplary-badge"'
+                f' href="{reverse("participation:exemplary")}">Exemplary</a>'
+            )
         if row.anonymous:
             if not self.identities:
-                return " comment-anonymous", ""  # a mark would tell who wrote it
+                return " comment-anonymous", exemplary  # another mark would tell who wrote it
             anonymous = (
                 ' <span class="comment-badge anonymous-badge">anonymous to classmates</span>'
             )
@@ -158,15 +181,34 @@ class Marks:
             anonymous = ""
         user_id = row.user_id
         if user_id is None:
-            return "", anonymous
+            return "", anonymous + exemplary
         classes, marks = "", ""
         if user_id == self.post_author_id:
             classes += " bypostauthor"
-            marks += ' <span class="comment-badge author-badge">Post author</span>'
+            marks += (
+                ' <span class="comment-badge author-badge">Author'
+                '<span class="visually-hidden"> of the post</span></span>'
+            )
         if user_id in self.instructor_ids:
             classes += " byinstructor"
             marks += ' <span class="comment-badge instructor-badge">Instructor</span>'
-        return classes, marks + anonymous
+        return classes, marks + anonymous + exemplary
+
+    def avatar(self, row: ThreadRow, shown: str) -> str:
+        """The avatar beside the name ``shown`` (accounts/avatars.py): the member's
+        picture, or its initials on its colour, or a neutral one where the name is hidden
+        (an anonymous comment) or has no letter."""
+        if row.anonymous and not self.identities:
+            return NEUTRAL_AVATAR
+        if row.avatar_small and row.avatar_large:
+            return avatars.Avatar(shown, row.avatar_small, row.avatar_large).html(AVATAR_SIZE)
+        letters = avatars.initials(shown)
+        if not letters:
+            return NEUTRAL_AVATAR
+        return (
+            f'<span class="avatar avatar-{avatars.tone(shown)}" aria-hidden="true">'
+            f"{escape(letters)}</span>"
+        )
 
     def name(self, row: ThreadRow) -> str:
         """The author's name as this reader sees it (accounts/people.py)."""
@@ -257,8 +299,10 @@ def iter_html(
     """The markup of ``entries``, piece by piece.
 
     Each comment's ``<li id="comment-<pk>">`` contains an ``<ol class="children">``
-    with its replies, so the DOM nests as the tree does. Comments at
-    ``deepest_level`` get no Reply link; those in ``editable`` get an Edit link.
+    with its replies, so the DOM nests as the tree does; a long sub-thread's list sits
+    in an open ``<details>`` whose summary says "N replies" (FOLD_FROM), which folds it
+    with or without JavaScript. Comments at ``deepest_level`` get no Reply link; those
+    in ``editable`` get an Edit link.
     """
     page_url = escape(page_url)
     query = "&amp;" if "?" in page_url else "?"
@@ -268,21 +312,74 @@ def iter_html(
         deepest_level,
         editable,
         {},
+        {},
         marks or Marks(),
         _date_formatter(timezone.get_current_timezone()),
     )
+    # For each level of the current path: the toggle its replies sit under, or "".
+    toggles: list[str] = []
     previous_level = -1
-    for entry in entries:
+    for entry, replies, direct in with_reply_counts(entries):
         level = entry.row.level
         if level > previous_level:
             if previous_level >= 0:
-                yield '<ol class="children">'
+                yield f'{toggles[previous_level]}<ol class="children">'
         else:
-            yield "</li>" + "</ol></li>" * (previous_level - level)
+            yield "</li>" + _closing(toggles, previous_level, level)
+        del toggles[level:]
+        toggles.append(_toggle(entry, links, replies) if _folds(level, replies, direct) else "")
         yield _comment_html(entry, links)
         previous_level = level
     if previous_level >= 0:
-        yield "</li>" + "</ol></li>" * previous_level
+        yield "</li>" + _closing(toggles, previous_level, 0)
+
+
+def _closing(toggles: list[str], deeper: int, level: int) -> str:
+    """The end of the reply lists (and their toggles) left when the thread goes back from
+    a comment at ``deeper`` to one at ``level``."""
+    return "".join(
+        "</ol></details></li>" if toggles[above] else "</ol></li>"
+        for above in range(deeper - 1, level - 1, -1)
+    )
+
+
+def _folds(level: int, replies: int, direct: int) -> bool:
+    return replies >= FOLD_FROM and (level == 0 or direct > 1)
+
+
+def replies_label(count: int) -> str:
+    return "1 reply" if count == 1 else f"{count:,} replies"
+
+
+def _toggle(entry: Entry, links: _Links, replies: int) -> str:
+    whose = "a removed comment" if entry.kind == "removed" else _name(links, entry.row)
+    return (
+        f'<details class="comment-replies" open><summary>{replies_label(replies)}'
+        f'<span class="visually-hidden"> to {whose}</span></summary>'
+    )
+
+
+def with_reply_counts(entries: Iterable[Entry]) -> Iterator[tuple[Entry, int, int]]:
+    """Each entry with the number of replies below it (comments shown, not the stand-ins
+    for removed ones) and of its direct replies. It reads one top-level thread ahead,
+    so a streamed discussion holds one thread at a time, never the page."""
+    thread: list[list] = []  # [entry, replies, direct], in order
+    path: list[list] = []  # the items of the current entry's ancestors
+    for entry in entries:
+        level = entry.row.level
+        if level == 0 and thread:
+            yield from (tuple(item) for item in thread)
+            thread = []
+        del path[level:]
+        if path:
+            path[-1][2] += 1
+            if entry.kind != "removed":
+                for ancestor in path:
+                    ancestor[1] += 1
+        item = [entry, 0, 0]
+        path.append(item)
+        thread.append(item)
+    yield from (tuple(item) for item in thread)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -292,6 +389,7 @@ class _Links:
     deepest_level: int
     editable: frozenset[int]
     names: dict[str, str]  # escaped author names: a class has few authors and many comments
+    avatars: dict[tuple[str, bool], str]  # their avatars, by name and anonymity
     marks: Marks
     date: Callable[[datetime], str]
 
@@ -308,6 +406,9 @@ def _comment_html(entry: Entry, links: _Links) -> str:
         )
     mark_classes, marks = links.marks.of(row)
     shown = links.marks.name(row)
+    avatar = links.avatars.get((shown, row.anonymous))
+    if avatar is None:
+        avatar = links.avatars[shown, row.anonymous] = links.marks.avatar(row, shown)
     classes = f"comment depth-{depth}{mark_classes}"
     note = ""
     actions = []
@@ -315,9 +416,7 @@ def _comment_html(entry: Entry, links: _Links) -> str:
         classes += " comment-held"
         note = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
     elif row.level < links.deepest_level:
-        name = links.names.get(shown)
-        if name is None:
-            name = links.names[shown] = escape(shown)
+        name = _name(links, row)
         actions.append(
             f'<a rel="nofollow" class="comment-reply-link"'
             f' href="{links.reply_prefix}replytocom={pk}#respond" data-commentid="{pk}"'
@@ -332,25 +431,37 @@ def _comment_html(entry: Entry, links: _Links) -> str:
     reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
     author, content = fragment_parts(row.fragment_html) or ("", "")
     if row.user_id is not None or row.anonymous:  # a member's name is theirs now
-        author = links.names.get(shown) or links.names.setdefault(shown, escape(shown))
+        author = _name(links, row)
     return (
         f'<li id="comment-{pk}" class="{classes}">'
         f'<article id="div-comment-{pk}" class="comment-body">'
-        f'<footer class="comment-meta"><div class="comment-author"><b class="fn">{author}</b>'
-        f'{marks} <span class="says">says:</span></div>'
-        f'<div class="comment-metadata"><a href="{links.page_url}#comment-{pk}">'
-        f"{links.date(row.created)}</a></div></footer>"
+        f'<footer class="comment-meta">{avatar}<div class="comment-author">'
+        f'<b class="fn">{author}</b>{marks} <span class="says">says:</span></div>'
+        f'<div class="comment-metadata"><a class="comment-permalink"'
+        f' href="{links.page_url}#comment-{pk}">{links.date(row.created)}</a></div></footer>'
         f"{content}{note}{reply}</article>"
     )
 
 
+def _name(links: _Links, row: ThreadRow) -> str:
+    """The author's name as this reader sees it, escaped (once per author and page)."""
+    shown = links.marks.name(row)
+    name = links.names.get(shown)
+    if name is None:
+        name = links.names[shown] = escape(shown)
+    return name
+
+
 def _date_formatter(zone: tzinfo) -> Callable[[datetime], str]:
-    """``<time>`` elements for comment dates in the site's time zone."""
+    """``<time>`` elements for comment dates in the site's time zone. They show the exact
+    date, also in their title: static/js/relative-dates.js shows "3 hours ago" instead,
+    so the exact date stays on hover and shows when JavaScript is off."""
 
     def formatted(moment: datetime) -> str:
         local = moment.astimezone(zone)
         machine = local.isoformat(timespec="seconds")
-        return f'<time datetime="{machine}">{display_date(local)}</time>'
+        shown = display_date(local)
+        return f'<time datetime="{machine}" title="{shown}" data-relative>{shown}</time>'
 
     return formatted
 

@@ -8,13 +8,14 @@ the documentation test then names the sentence that must change with it.
 # An anonymous reader, nothing cached: the post's versions (for the page cache), the post
 # (with the site's version), the discussion settings, the course settings (has the course
 # ended?), its Works Cited, topics and tags, the page's thread ids, its comments, the
-# approved count for the heading, who the instructors are (for their mark), the
+# approved count for the heading, who the instructors are (for their mark), which
+# comments show the exemplary mark (none asked for when no comment is approved), the
 # external log-ins the guests' line offers (read once per site version), and whether the
 # course has topics (the menu's Topics or Archives). The previous and next posts come
 # with the post.
-POST_PAGE_QUERIES_COLD = 13
+POST_PAGE_QUERIES_COLD = 14
 # The same with the whole discussion on one page: no page to work out.
-POST_PAGE_QUERIES_COLD_ONE_PAGE = 12
+POST_PAGE_QUERIES_COLD_ONE_PAGE = 13
 # An anonymous reader of a page the process keeps: the post's and the site's versions.
 POST_PAGE_QUERIES_WARM = 1
 # A logged-in reader, the discussion from the shared cache: session, user, the reader's

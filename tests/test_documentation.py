@@ -23,12 +23,14 @@ from comments.forms import REFUSAL_STATUS
 from comments.management.commands.empty_comment_trash import TRASH_DAYS
 from comments.models import DiscussionSettings
 from comments.moderation import FLOOD_SECONDS
+from comments.thread import FOLD_FROM
 from images import processing
 from tests import figures
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 WORDS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13}
+WORDS |= {"fourteen": 14}
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86_400, "week": 604_800}
 UNITS |= {"px": 1, "MB": 1024 * 1024, "megapixels": 1_000_000}
 # A number as the documentation writes it: "1,500", "7" or "seven".
@@ -114,6 +116,12 @@ FIGURES = [
         "README.md",
         rf"thread depth \(\d+–{N};",
         _field("thread_depth").validators[1].limit_value,
+    ),
+    Figure(
+        "replies before a thread folds",
+        "README.md",
+        rf"a branch with {N} replies or more below it",
+        FOLD_FROM,
     ),
     Figure(
         "form too fast",

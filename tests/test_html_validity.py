@@ -20,7 +20,9 @@ from comments import notifications
 from comments.forms import issue_stamp
 from comments.models import Comment, DiscussionSettings
 from course.models import CourseSettings
+from participation import exemplary
 from posts.models import Post
+from tests.factories import make_comment
 from tests.tools import needs
 from topics.models import Topic
 
@@ -71,6 +73,23 @@ def post_hostile_comments(client: Client, url: str) -> None:
         comment.approve()
 
 
+def long_thread_post(author, instructor) -> Post:
+    """A thread ten deep with folded branches, avatars in several scripts, an anonymous
+    comment and an exemplary one: everything the comment thread can show."""
+    post = Post.objects.create(
+        title="Long thread", author=author, status="published", body="<p>x</p>"
+    )
+    parent = make_comment(post, author_name="Ana María López")
+    for name in ["王小明", "Ελένη", "***", "Мария Иванова"] * 2 + ["Last"]:
+        parent = make_comment(post, parent=parent, author_name=name)
+    root = make_comment(post, user=author, author_name=author.display_name)
+    for _ in range(4):
+        make_comment(post, parent=root, user=instructor, author_name="Instructor")
+    make_comment(post, parent=root, user=author, author_name="Shy", anonymous=True)
+    exemplary.mark_comment(root, by=instructor)
+    return post
+
+
 def rendered_pages() -> dict[str, str]:
     call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     post = Post.objects.get()
@@ -102,7 +121,10 @@ def rendered_pages() -> dict[str, str]:
     course.tagline = "Essays & discussion: History <210>"
     course.save()
     month = post.published_at
+    long_thread = long_thread_post(post.author, User.objects.get(username="instructor"))
     pages = {
+        "post-long-thread": guest.get(long_thread.get_absolute_url()),
+        "post-long-thread-instructor": instructor.get(long_thread.get_absolute_url()),
         "post-hostile": guest.get(hostile_post.get_absolute_url()),
         "home": guest.get(reverse("posts:list")),
         "post": guest.get(url),

@@ -268,8 +268,8 @@ def test_anonymous_authors_stay_anonymous_in_both_archives(tmp_path, db):
         assert "Anonymous classmate" in page
         assert leaked(files, ["Matey"]) == []
         assert f"authors/{author.pk}.html" not in files
-        # The author's own signed comment must not say "Post author": it would name them.
-        assert "Post author" not in page
+        # The author's own signed comment must not say "Author": it would name them.
+        assert "author-badge" not in page
         assert "Anonymous classmate" in files["index.html"].decode()
 
 

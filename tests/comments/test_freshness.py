@@ -113,13 +113,13 @@ def test_the_default_page_setting_shows_at_once(client, post):
 def test_a_new_post_author_moves_the_post_author_mark(discussed):
     writer = make_user("writer")
     make_comment(discussed, user=writer, author_name="Writer")
-    assert "Post author" not in page(discussed)
+    assert "author-badge" not in page(discussed)
     warm_and_poison(discussed)
     discussed.author = writer
     discussed.save()
     html = page(discussed)
     assert STALE not in html
-    assert "Post author" in html
+    assert "author-badge" in html
 
 
 def test_a_member_who_becomes_an_instructor_is_marked_at_once(discussed):
@@ -191,7 +191,7 @@ class TestStoredFragments:
         )
         by_instructor = make_comment(post, user=instructor, author_name="Morgan Reyes")
         for stored in (comment.fragment_html, by_instructor.fragment_html):
-            assert "Post author" not in stored
+            assert "author-badge" not in stored
             assert "Instructor" not in stored
             assert "2018" not in stored
             assert "<time" not in stored

@@ -50,8 +50,9 @@ def test_each_comment_shows_author_permalink_date_body_and_reply_link(post):
         "Maya &lt;b&gt;L&lt;/b&gt;</a>"
     ) in html
     assert (
-        f'<a href="{url}#comment-{comment.pk}"><time datetime="2018-11-09T15:05:00+00:00">'
-        "November 9, 2018 at 3:05 pm</time></a>" in html
+        f'<a class="comment-permalink" href="{url}#comment-{comment.pk}">'
+        '<time datetime="2018-11-09T15:05:00+00:00" title="November 9, 2018 at 3:05 pm"'
+        " data-relative>November 9, 2018 at 3:05 pm</time></a>" in html
     )
     assert "<p>Fish &amp; chips</p>" in html
     assert f'href="{url}?replytocom={comment.pk}#respond"' in html
@@ -103,8 +104,8 @@ def test_comments_by_the_post_author_are_marked(post):
     make_comment(post, user=post.author, author_name="Anderson")
     _, html = rendered(post)
     assert (
-        '<b class="fn">Anderson</b> <span class="comment-badge author-badge">Post author</span>'
-        in html
+        '<b class="fn">Anderson</b> <span class="comment-badge author-badge">Author'
+        '<span class="visually-hidden"> of the post</span></span>' in html
     )
 
 

@@ -226,5 +226,5 @@ def test_on_an_anonymous_post_no_comment_is_marked_as_the_post_authors(pupil, in
     post = make_post(author=pupil, anonymous=True)
     make_comment(post, user=pupil, author_name="Owl")
     html = Client().get(post.get_absolute_url()).content.decode()
-    assert "Post author" not in html
-    assert "Post author" in logged_in(instructor).get(post.get_absolute_url()).content.decode()
+    assert "author-badge" not in html
+    assert "author-badge" in logged_in(instructor).get(post.get_absolute_url()).content.decode()
