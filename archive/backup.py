@@ -102,6 +102,8 @@ KEPT = [
     Kept("taggit.Tag"),
     Kept("taggit.TaggedItem", relations_by_name=True),  # content types differ between sites
     Kept("comments.Comment"),
+    # Reports waiting on the desk: an instructor's unfinished work, restored with the site.
+    Kept("comments.Report"),
     Kept("wordpress.ImportedItem"),  # WordPress's old addresses keep working after a restore
 ]
 

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from accounts.roles import is_instructor
 from comments import personal_data
 from comments.models import Comment, DiscussionSettings
+from comments.report_admin import ReportedFilter  # also registers the reported-comments desk
 from coursblog.admin import SingletonModelAdmin
 from coursblog.html import plain_text
 
@@ -21,7 +22,7 @@ from coursblog.html import plain_text
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["author", "excerpt", "post", "status", "created"]
     list_display_links = ["excerpt"]
-    list_filter = ["status", ("post", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", ReportedFilter, ("post", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["post", "user"]
     search_fields = ["author_name", "author_email", "author_url", "body", "user__username"]
     date_hierarchy = "created"

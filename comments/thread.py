@@ -10,7 +10,12 @@ as mptt's ``tree_info`` does; there is no recursion and no per-comment template.
 Each comment's stored fragment holds only what is the comment's own (its author as
 recorded and its sanitised text, see comments/fragments.py); this module adds what
 depends on the post, the site and the page: the date in the site's time zone, the
-"Post author" and "Instructor" marks, the permalink and the Reply and Edit links.
+"Post author" and "Instructor" marks, the permalink and the Reply, Edit and Report links.
+
+The Report link is the same for every reader, so the page stays shareable: the post
+page shows it only to members, through a class on the section around the thread
+(``members-may-report``, set when the page is assembled), and the report view asks
+anyone else to log in (comments/reports.py).
 
 The markup is written here, in Python, rather than in a template loop because a
 1,000-comment thread then renders in a few milliseconds instead of tens (the
@@ -238,10 +243,16 @@ def render_entries(
     deepest_level: int = 9,
     editable: frozenset[int] = frozenset(),
     marks: Marks | None = None,
+    reportable: bool = True,
 ) -> SafeString:
     """The ``<li>`` elements of the top-level ``<ol class="comment-list">``."""
     html = iter_html(
-        entries, page_url=page_url, deepest_level=deepest_level, editable=editable, marks=marks
+        entries,
+        page_url=page_url,
+        deepest_level=deepest_level,
+        editable=editable,
+        marks=marks,
+        reportable=reportable,
     )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped or pre-sanitised
 
@@ -253,12 +264,15 @@ def iter_html(
     deepest_level: int = 9,
     editable: frozenset[int] = frozenset(),
     marks: Marks | None = None,
+    reportable: bool = True,
 ) -> Iterator[str]:
     """The markup of ``entries``, piece by piece.
 
     Each comment's ``<li id="comment-<pk>">`` contains an ``<ol class="children">``
     with its replies, so the DOM nests as the tree does. Comments at
-    ``deepest_level`` get no Reply link; those in ``editable`` get an Edit link.
+    ``deepest_level`` get no Reply link; those in ``editable`` get an Edit link;
+    with ``reportable`` (not in the static archive), other approved comments get a
+    Report link.
     """
     page_url = escape(page_url)
     query = "&amp;" if "?" in page_url else "?"
@@ -270,6 +284,7 @@ def iter_html(
         {},
         marks or Marks(),
         _date_formatter(timezone.get_current_timezone()),
+        _report_url_parts() if reportable else None,
     )
     previous_level = -1
     for entry in entries:
@@ -294,6 +309,14 @@ class _Links:
     names: dict[str, str]  # escaped author names: a class has few authors and many comments
     marks: Marks
     date: Callable[[datetime], str]
+    report_url: tuple[str, str] | None  # the report view's address around the pk; None: no link
+
+
+def _report_url_parts() -> tuple[str, str]:
+    """The report view's address before and after the comment's pk (reversed once per
+    page, not once per comment)."""
+    before, _, after = reverse("comments:report", kwargs={"pk": 0}).rpartition("/0/")
+    return escape(f"{before}/"), escape(f"/{after}")
 
 
 def _comment_html(entry: Entry, links: _Links) -> str:
@@ -329,7 +352,18 @@ def _comment_html(entry: Entry, links: _Links) -> str:
             "Edit or delete"
             '<span class="visually-hidden"> your comment</span></a>'
         )
-    reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
+    if entry.kind == "approved" and links.report_url and pk not in links.editable:
+        before, after = links.report_url
+        separator = " · " if actions else ""
+        # Shown to members only (see the module docstring); identical for every reader.
+        actions.append(
+            f'<span class="comment-report">{separator}<a rel="nofollow"'
+            f' class="comment-report-link" href="{before}{pk}{after}">Report'
+            '<span class="visually-hidden"> this comment to the instructors</span></a></span>'
+        )
+        reply = f'<div class="reply">{" · ".join(actions[:-1])}{actions[-1]}</div>'
+    else:
+        reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
     author, content = fragment_parts(row.fragment_html) or ("", "")
     if row.user_id is not None or row.anonymous:  # a member's name is theirs now
         author = links.names.get(shown) or links.names.setdefault(shown, escape(shown))
