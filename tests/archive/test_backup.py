@@ -25,7 +25,7 @@ from django.test import Client
 from accounts.models import FeedToken, User
 from accounts.roles import make_student
 from archive.backup import KEPT, LEFT_OUT
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, Report
 from course.models import Audience, CourseSettings, SiteVersion
 from posts.models import Post
 from tests.archive.sites import load_demo, picture, stored_names
@@ -117,6 +117,7 @@ def course(transactional_db):
     comments[4].trash()
     make_comment(essay, status=Comment.Status.PENDING, body="Held.")
     make_comment(essay, parent=comments[0], user=student, anonymous=True, author_name="Dee")
+    Report.objects.create(comment=comments[0], reporter=student, reason="other", note="Rude.")
     return demo
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import Comment
+from accounts.models import User
+from comments.models import Comment, Report
 from course.models import CourseSettings
 from tests.browser.pages import log_in
 from tests.factories import make_comment
@@ -34,7 +35,8 @@ def serious_violations(page) -> list[str]:
     "state",
     [
         "guest", "reply-with-errors", "member", "home", "login", "signup", "editor",
-        "editor-errors", "editor-link-dialog", "phone-menu",
+        "editor-errors", "editor-link-dialog", "phone-menu", "report", "report-errors",
+        "reported-desk",
     ],
 )  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
@@ -44,6 +46,19 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
         page.goto("/")
         page.locator("#site-menu > summary").click()
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    elif state.startswith("report"):
+        target = Comment.objects.get(body__startswith="Agree with Caroline")
+        log_in(page, "instructor" if state == "reported-desk" else "caroline")
+        if state == "reported-desk":
+            Report.objects.create(
+                comment=target, reporter=User.objects.get(username="caroline"), reason="spam"
+            )
+            page.goto("/admin/comments/report/")
+        else:
+            page.goto(f"/comments/{target.pk}/report/")
+        if state == "report-errors":
+            page.click("form.report-form button.submit")
+            expect(page.locator(".form-errors")).to_be_visible()
     elif state == "home":
         page.goto("/")
     elif state == "login":
