@@ -192,6 +192,8 @@ def comment_reported(report) -> None:
     desk = absolute(reverse("admin:comments_report_changelist"))
     messages = []
     for instructor in instructors():
+        if instructor.pk == report.reporter_id:
+            continue  # an instructor who reported knows
         context = _context(
             comment,
             reader=instructor,

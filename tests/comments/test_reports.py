@@ -4,6 +4,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.db import IntegrityError
 from django.test import Client
@@ -109,8 +110,6 @@ def test_the_report_link_is_shown_to_members_only(client, post, comment):
 
 
 def test_the_stylesheet_hides_the_link_unless_the_page_says_members_may_report():
-    from django.contrib.staticfiles import finders
-
     with open(finders.find("css/site.css"), encoding="utf-8") as stylesheet:
         css = stylesheet.read()
     assert ".comment-report { display: none; }" in css
@@ -260,6 +259,14 @@ def test_the_first_report_emails_each_instructor_once(
     report(logged_in(ana), comment, OFF_TOPIC, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 2
     assert Report.objects.count() == 2
+
+
+def test_an_instructor_who_reports_is_not_emailed_about_it(
+    comment, instructor, django_capture_on_commit_callbacks
+):
+    colleague = make_user("lee", instructor=True)
+    report(logged_in(instructor), comment, OFF_TOPIC, django_capture_on_commit_callbacks)
+    assert [message.to for message in mail.outbox] == [[colleague.email]]
 
 
 def test_after_the_reports_are_dismissed_a_new_report_emails_again(
