@@ -357,9 +357,8 @@ def _comment_html(entry: Entry, links: _Links) -> str:
         separator = " · " if actions else ""
         # Shown to members only (see the module docstring); identical for every reader.
         actions.append(
-            f'<span class="comment-report">{separator}<a rel="nofollow"'
-            f' class="comment-report-link" href="{before}{pk}{after}">Report'
-            '<span class="visually-hidden"> this comment to the instructors</span></a></span>'
+            f'<span class="comment-report">{separator}<a rel="nofollow" href="{before}{pk}{after}">'
+            'Report<span class="visually-hidden"> this comment</span></a></span>'
         )
         reply = f'<div class="reply">{" · ".join(actions[:-1])}{actions[-1]}</div>'
     else:

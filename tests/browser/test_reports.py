@@ -22,7 +22,7 @@ def test_a_member_reports_a_comment_and_the_instructor_dismisses_it(
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     target = instructor_comment()
-    link = f"#comment-{target.pk} > article .comment-report-link"
+    link = f"#comment-{target.pk} > article .comment-report a"
 
     guest = new_page(javascript=javascript)
     guest.goto(demo.get_absolute_url())
