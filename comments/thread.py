@@ -352,17 +352,16 @@ def _comment_html(entry: Entry, links: _Links) -> str:
             "Edit or delete"
             '<span class="visually-hidden"> your comment</span></a>'
         )
+    report = ""
     if entry.kind == "approved" and links.report_url and pk not in links.editable:
         before, after = links.report_url
         separator = " · " if actions else ""
         # Shown to members only (see the module docstring); identical for every reader.
-        actions.append(
+        report = (
             f'<span class="comment-report">{separator}<a rel="nofollow" href="{before}{pk}{after}">'
             'Report<span class="visually-hidden"> this comment</span></a></span>'
         )
-        reply = f'<div class="reply">{" · ".join(actions[:-1])}{actions[-1]}</div>'
-    else:
-        reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
+    reply = f'<div class="reply">{" · ".join(actions)}{report}</div>' if actions or report else ""
     author, content = fragment_parts(row.fragment_html) or ("", "")
     if row.user_id is not None or row.anonymous:  # a member's name is theirs now
         author = links.names.get(shown) or links.names.setdefault(shown, escape(shown))
