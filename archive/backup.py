@@ -110,6 +110,8 @@ KEPT = [
     Kept("taggit.TaggedItem", relations_by_name=True),  # content types differ between sites
     Kept("comments.Comment"),
     Kept("participation.ExemplaryComment"),
+    # Reports waiting on the desk: an instructor's unfinished work, restored with the site.
+    Kept("comments.Report"),
     Kept("wordpress.ImportedItem"),  # WordPress's old addresses keep working after a restore
 ]
 

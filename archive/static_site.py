@@ -173,7 +173,11 @@ class StaticSite:
             marks, post_author_id=None if post.anonymous else post.author_id
         )
         thread_html = render_entries(
-            thread.entries, page_url=f"{post.slug}.html", deepest_level=0, marks=post_marks
+            thread.entries,
+            page_url=f"{post.slug}.html",
+            deepest_level=0,
+            marks=post_marks,
+            reportable=False,  # nobody can report from a copy on disk
         )
         body = self._offline(post.body, root)
         citations = [

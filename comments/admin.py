@@ -21,6 +21,7 @@ from accounts.roles import is_instructor
 from comments import personal_data
 from comments.forms import InstructorReplyForm, QuickEditForm
 from comments.models import Comment, DiscussionSettings
+from comments.report_admin import ReportedFilter  # also registers the reported-comments desk
 from coursblog.admin import SingletonModelAdmin
 from coursblog.html import plain_text
 from participation.models import Preferences
@@ -99,7 +100,7 @@ def first_line(comment: Comment, length: int = 80) -> str:
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["author_public", "comment_text", "in_response_to", "status_column", "created"]
     list_display_links = ["created"]
-    list_filter = [StatusFilter, ("post", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [StatusFilter, ReportedFilter, ("post", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["post", "user", "parent"]
     search_fields = ["author_name", "author_email", "author_url", "body", "user__username"]
     date_hierarchy = "created"

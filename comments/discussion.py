@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts import people
-from comments import fragments, moderation
+from comments import fragments, moderation, reports
 from comments import thread as renderer
 from comments.forms import CommentForm, find_reply_target
 from comments.models import Comment, DiscussionSettings, page_url
@@ -116,6 +116,8 @@ def context(
         "notice": notice or reply_notice,
         "closed_reason": closed_reason,
         "members_only": members_only,
+        # The thread's Report links are in everyone's markup; members are shown them.
+        "may_report": reports.may_report(request.user),
     }
 
 

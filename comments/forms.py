@@ -18,9 +18,10 @@ from comments.models import (
     Comment,
     DiscussionSettings,
     ParentGone,
+    Report,
 )
 from coursblog.html import plain_text, render_comment_html, web_address
-from coursblog.text import CONTROL_CHARACTERS, LINE_BREAKS
+from coursblog.text import CONTROL_CHARACTERS, LINE_BREAKS, refuse_control_characters
 from course import anonymity
 
 # Invisible format characters that can disguise a name or a web address: bidi
@@ -340,6 +341,36 @@ class CommentForm(_TypedTextForm):
             self.add_error("parent", ValidationError(PARENT_GONE, code="parent_missing"))
             return None
         return comment
+
+
+class ReportForm(forms.Form):
+    """A member's report of a comment (comments/reports.py has the rules)."""
+
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose a reason."},
+    )
+    note = forms.CharField(
+        label="Note for the instructors",
+        required=False,
+        max_length=Report._meta.get_field("note").max_length,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 45}),
+        help_text="Optional, except for “Other”. Only the instructors read it.",
+        error_messages={"max_length": _too_long("Your note")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].widget.attrs.pop("maxlength", None)  # the server says so instead
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("reason") == Report.Reason.OTHER and not data.get("note", "").strip():
+            self.add_error("note", "Please say what is wrong with this comment.")
+        return data
 
 
 def issue_stamp() -> str:

@@ -652,3 +652,40 @@ class Comment(MPTTModel):
             transaction.on_commit(
                 lambda: comment_published.send(Comment, comment=self), robust=True
             )
+
+
+class Report(models.Model):
+    """A member's report of an approved comment to the instructors (comments/reports.py
+    holds the rules). The comment stays up; the instructors decide on the desk."""
+
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off_topic", "Off-topic"
+        DISRESPECTFUL = "disrespectful", "Disrespectful"
+        SPAM = "spam", "Spam"
+        OTHER = "other", "Other (please say what)"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = PlainTextAreaField(
+        blank=True, max_length=1000, help_text="Required when the reason is “Other”."
+    )
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="one_report_per_member_per_comment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+    def clean(self) -> None:
+        if self.reason == self.Reason.OTHER and not self.note.strip():
+            raise ValidationError({"note": "Please say what is wrong with this comment."})

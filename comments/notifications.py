@@ -3,6 +3,8 @@
 - The post's author hears of each new approved comment on their post.
 - The instructors hear of each held comment, with signed links to approve it,
   mark it as spam or trash it (each opens a page that acts on POST).
+- The instructors hear of a reported comment once, with the member's reason, when
+  its first report comes in (comments/reports.py).
 - A commenter who ticked "Notify me of replies" hears of each approved reply in
   the thread under their comment; every such email has a signed unsubscribe link
   (and RFC 8058 one-click headers).
@@ -180,6 +182,27 @@ def _tell_instructors(comment: Comment, reason: str) -> None:
             comment, reader=instructor, reason=reason, links=links, recipient=instructor
         )
         messages.append(_message("held", context, [instructor.email]))
+    _send(messages)
+
+
+def comment_reported(report) -> None:
+    """A member reported a comment no one else had: each instructor hears of it once.
+    The reporter's name is for the instructors' eyes only (this email, the desk)."""
+    comment = report.comment
+    desk = absolute(reverse("admin:comments_report_changelist"))
+    messages = []
+    for instructor in instructors():
+        if instructor.pk == report.reporter_id:
+            continue  # an instructor who reported knows
+        context = _context(
+            comment,
+            reader=instructor,
+            report=report,
+            reporter_name=report.reporter.display_name,
+            desk_url=desk,
+            recipient=instructor,
+        )
+        messages.append(_message("reported", context, [instructor.email]))
     _send(messages)
 
 

@@ -2,6 +2,8 @@
 
 Erasing anonymises rather than deletes, so the threads keep their shape: the name
 becomes "Anonymous", and the email, website, IP address and browser are cleared.
+The reports a member with that address made (comments/reports.py) are exported, and
+erased (deleted) with the rest.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, Report
 from posts.models import Post
 
 ANONYMOUS = "Anonymous"
@@ -17,6 +19,11 @@ ANONYMOUS = "Anonymous"
 
 def comments_of(email: str):
     return Comment.objects.filter(author_email__iexact=email.strip()).select_related("post")
+
+
+def reports_of(email: str):
+    """The reports made by the member whose account has ``email``."""
+    return Report.objects.filter(reporter__email__iexact=email.strip())
 
 
 def export(email: str) -> dict:
@@ -45,12 +52,23 @@ def export(email: str) -> dict:
             }
             for comment in comments
         ],
+        "reports": [
+            {
+                "comment": report.comment_id,
+                "reason": report.reason,
+                "note": report.note,
+                "created": report.created.isoformat(),
+                "updated": report.updated.isoformat(),
+            }
+            for report in reports_of(email).order_by("created", "pk")
+        ],
     }
 
 
 @transaction.atomic
 def erase(email: str) -> int:
-    """Anonymise every comment by ``email``; return how many."""
+    """Anonymise every comment by ``email`` and delete the reports its member made;
+    return how many comments."""
     comments = list(comments_of(email).select_for_update().select_related(None))
     for comment in comments:
         comment.author_name = ANONYMOUS
@@ -64,4 +82,5 @@ def erase(email: str) -> int:
         comments, [*fields, "notify_replies", "held_reason", "fragment_html"]
     )
     Post.objects.filter(pk__in={comment.post_id for comment in comments}).discussion_changed()
+    reports_of(email).delete()
     return len(comments)

@@ -10,11 +10,16 @@ as mptt's ``tree_info`` does; there is no recursion and no per-comment template.
 Each comment's stored fragment holds only what is the comment's own (its author as
 recorded and its sanitised text, see comments/fragments.py); this module adds what
 depends on the post, the site and the page: the date in the site's time zone, the
-author's avatar (initials of the name this reader sees), the "Author", "Instructor"
-and "Exemplary" marks, the permalink, the Reply and Edit links, and the "N replies"
-toggle that folds a long sub-thread. Nothing here depends on the time of the request:
-the page shows exact dates, and static/js/relative-dates.js turns them into "3 hours
-ago" in the browser, so a cached page never goes stale.
+author's avatar (picture, or initials of the name this reader sees), the "Author",
+"Instructor" and "Exemplary" marks, the permalink, the Reply, Edit and Report links, and
+the "N replies" toggle that folds a long sub-thread. Nothing here depends on the time of
+the request: the page shows exact dates, and static/js/relative-dates.js turns them into
+"3 hours ago" in the browser, so a cached page never goes stale.
+
+The Report link is the same for every reader, so the page stays shareable: the post
+page shows it only to members, through a class on the section around the thread
+(``members-may-report``, set when the page is assembled), and the report view asks
+anyone else to log in (comments/reports.py).
 
 The markup is written here, in Python, rather than in a template loop because a
 1,000-comment thread then renders in a few milliseconds instead of tens (the
@@ -280,10 +285,16 @@ def render_entries(
     deepest_level: int = 9,
     editable: frozenset[int] = frozenset(),
     marks: Marks | None = None,
+    reportable: bool = True,
 ) -> SafeString:
     """The ``<li>`` elements of the top-level ``<ol class="comment-list">``."""
     html = iter_html(
-        entries, page_url=page_url, deepest_level=deepest_level, editable=editable, marks=marks
+        entries,
+        page_url=page_url,
+        deepest_level=deepest_level,
+        editable=editable,
+        marks=marks,
+        reportable=reportable,
     )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped or pre-sanitised
 
@@ -295,6 +306,7 @@ def iter_html(
     deepest_level: int = 9,
     editable: frozenset[int] = frozenset(),
     marks: Marks | None = None,
+    reportable: bool = True,
 ) -> Iterator[str]:
     """The markup of ``entries``, piece by piece.
 
@@ -302,7 +314,9 @@ def iter_html(
     with its replies, so the DOM nests as the tree does; a long sub-thread's list sits
     in an open ``<details>`` whose summary says "N replies" (FOLD_FROM), which folds it
     with or without JavaScript. Comments at ``deepest_level`` get no Reply link; those
-    in ``editable`` get an Edit link.
+    in ``editable`` get an Edit link;
+    with ``reportable`` (not in the static archive), other approved comments get a
+    Report link.
     """
     page_url = escape(page_url)
     query = "&amp;" if "?" in page_url else "?"
@@ -315,6 +329,7 @@ def iter_html(
         {},
         marks or Marks(),
         _date_formatter(timezone.get_current_timezone()),
+        _report_url_parts() if reportable else None,
     )
     # For each level of the current path: the toggle its replies sit under, or "".
     toggles: list[str] = []
@@ -392,6 +407,14 @@ class _Links:
     avatars: dict[tuple[str, bool], str]  # their avatars, by name and anonymity
     marks: Marks
     date: Callable[[datetime], str]
+    report_url: tuple[str, str] | None  # the report view's address around the pk; None: no link
+
+
+def _report_url_parts() -> tuple[str, str]:
+    """The report view's address before and after the comment's pk (reversed once per
+    page, not once per comment)."""
+    before, _, after = reverse("comments:report", kwargs={"pk": 0}).rpartition("/0/")
+    return escape(f"{before}/"), escape(f"/{after}")
 
 
 def _comment_html(entry: Entry, links: _Links) -> str:
@@ -428,7 +451,16 @@ def _comment_html(entry: Entry, links: _Links) -> str:
             "Edit or delete"
             '<span class="visually-hidden"> your comment</span></a>'
         )
-    reply = f'<div class="reply">{" · ".join(actions)}</div>' if actions else ""
+    report = ""
+    if entry.kind == "approved" and links.report_url and pk not in links.editable:
+        before, after = links.report_url
+        separator = " · " if actions else ""
+        # Shown to members only (see the module docstring); identical for every reader.
+        report = (
+            f'<span class="comment-report">{separator}<a rel="nofollow" href="{before}{pk}{after}">'
+            'Report<span class="visually-hidden"> this comment</span></a></span>'
+        )
+    reply = f'<div class="reply">{" · ".join(actions)}{report}</div>' if actions or report else ""
     author, content = fragment_parts(row.fragment_html) or ("", "")
     if row.user_id is not None or row.anonymous:  # a member's name is theirs now
         author = _name(links, row)

@@ -1,22 +1,27 @@
-"""Views around one comment: its author's edit and delete, and the links sent by email."""
+"""Views around one comment: its author's edit and delete, a member's report, and the
+links sent by email."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.signing import BadSignature
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import people
 from accounts.models import User
 from accounts.roles import is_instructor
-from comments import moderation, notifications
-from comments.forms import CommentEditForm
+from comments import moderation, notifications, reports
+from comments.forms import CommentEditForm, ReportForm
 from comments.models import Comment, DiscussionSettings
+from course.privacy import mark_private
 from posts.models import Post
 
 ACTION_METHODS = {"approve": "approve", "spam": "mark_spam", "trash": "trash"}
@@ -60,6 +65,57 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         return _too_late(request, comment, rules)
     comment.trash(by=request.user)
     return redirect(f"{comment.post.get_absolute_url()}#comments")
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member reports a comment to the instructors (comments/reports.py: the rules).
+
+    A guest is asked to log in (and a guest's POST is refused); a comment this
+    member may not report (on a post they may not read, or not approved) is not
+    found. Reporting again changes the member's report rather than adding one."""
+    if not reports.may_report(request.user):
+        if request.method == "POST":
+            return render(request, "comments/report_log_in.html", status=403)
+        return redirect_to_login(request.get_full_path())
+    visible = reports.reportable_by(request.user).select_related("post", "user")
+    comment = get_object_or_404(visible, pk=pk)
+    mark_private(request)
+    context = {
+        "comment": comment,
+        "comment_url": comment.get_absolute_url(),
+        "author_name": people.shown_name(
+            comment.user.display_name if comment.user_id else comment.author_name,
+            comment.anonymous,
+            people.sees_identities(request.user),
+        ),
+    }
+    if reports.is_own(comment, request.user):
+        status = 403 if request.method == "POST" else 200
+        return render(request, "comments/report.html", {**context, "own": True}, status=status)
+    earlier = reports.report_of(comment, request.user)
+    initial = {"reason": earlier.reason, "note": earlier.note} if earlier else {}
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = reports.file_report(comment, request.user, **form.cleaned_data)
+        except reports.NotReportable:
+            raise Http404("This comment can no longer be reported.") from None
+        if filed.created:
+            messages.success(
+                request,
+                "Thank you: your report went to the instructors. "
+                "The comment stays up until they decide.",
+            )
+        else:
+            messages.success(
+                request,
+                "You had already reported this comment: your report was changed, not sent again.",
+            )
+        return redirect(context["comment_url"])
+    status = 400 if request.method == "POST" else 200
+    context.update(form=form, earlier=earlier)
+    return render(request, "comments/report.html", context, status=status)
 
 
 def _signed_link(

@@ -95,6 +95,7 @@ def rendered_pages() -> dict[str, str]:
     post = Post.objects.get()
     url = post.get_absolute_url()
     caroline = Comment.objects.get(body__startswith="Anderson")
+    reported = Comment.objects.get(body__startswith="Agree with Caroline")
     guest, member, enforcing = Client(), Client(), Client(enforce_csrf_checks=True)
     writer, instructor = Client(), Client()
     member.force_login(User.objects.get(username="caroline"))
@@ -180,6 +181,14 @@ def rendered_pages() -> dict[str, str]:
     pages["admin-reply-errors"] = instructor.post(reply, {"body": ""})
     pages["too-late"] = guest.get(reverse("comments:edit", kwargs={"pk": caroline.pk}))
     pages["too-large"] = guest.post(url, {"body": "x" * (settings.REQUEST_MAX_BYTES + 1)})
+    report_url = reverse("comments:report", kwargs={"pk": reported.pk})
+    pages["report"] = member.get(report_url)
+    pages["report-errors"] = member.post(report_url, {"reason": "other", "note": ""})
+    member.post(report_url, {"reason": "other", "note": "Off <b>topic</b>\nand more"})
+    pages["report-again"] = member.get(report_url)
+    pages["report-own"] = member.get(reverse("comments:report", kwargs={"pk": caroline.pk}))
+    pages["report-guest"] = guest.post(report_url, {"reason": "spam"})
+    pages["reported-desk"] = instructor.get(reverse("admin:comments_report_changelist"))
     rules = DiscussionSettings.load()
     rules.threads_per_page = 1
     rules.who_can_comment = DiscussionSettings.WhoCanComment.MEMBERS
@@ -203,6 +212,8 @@ EXPECTED_STATUS = {
     "too-late": 403,
     "admin-reply-errors": 400,
     "too-large": 413,
+    "report-errors": 400,
+    "report-guest": 403,
 }
 
 

@@ -25,7 +25,7 @@ from django.test import Client
 from accounts.models import FeedToken, User
 from accounts.roles import make_student
 from archive.backup import KEPT, LEFT_OUT
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, Report
 from course.models import Audience, CourseSettings, SiteVersion
 from participation.models import (
     CommentWords,
@@ -143,6 +143,7 @@ def course(transactional_db):
     Grade.objects.create(post=essay, letter="A-", given_by=instructor)
     ExemplaryPost.objects.create(post=essay, marked_by=instructor)
     ExemplaryComment.objects.create(comment=comments[0], marked_by=instructor)
+    Report.objects.create(comment=comments[0], reporter=student, reason="other", note="Rude.")
     return demo
 
 

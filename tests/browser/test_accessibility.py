@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import Comment
+from accounts.models import User
+from comments.models import Comment, Report
 from course.models import CourseSettings
 from tests.browser.pages import log_in, log_in_to_the_admin
 from tests.factories import make_comment, make_post
@@ -40,6 +41,7 @@ PHONE = {"width": 320, "height": 640}
         "guest", "reply-with-errors", "member", "home", "login", "signup", "editor",
         "editor-errors", "editor-link-dialog", "phone-menu", "phone-post", "phone-home",
         "archives", "month", "admin-comments", "admin-reply",
+        "report", "report-errors", "reported-desk",
     ],
 )  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(demo, new_page, state, scheme):
@@ -63,6 +65,19 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state, s
             expect(page.locator("#comment-inline-body")).to_be_focused()
         else:  # the reply page, as without JavaScript
             page.goto(f"/admin/comments/comment/{held.pk}/reply/")
+    elif state.startswith("report"):
+        target = Comment.objects.get(body__startswith="Agree with Caroline")
+        log_in(page, "instructor" if state == "reported-desk" else "caroline")
+        if state == "reported-desk":
+            Report.objects.create(
+                comment=target, reporter=User.objects.get(username="caroline"), reason="spam"
+            )
+            page.goto("/admin/comments/report/")
+        else:
+            page.goto(f"/comments/{target.pk}/report/")
+        if state == "report-errors":
+            page.click("form.report-form button.submit")
+            expect(page.locator(".form-errors")).to_be_visible()
     elif state == "home":
         page.goto("/")
     elif state == "login":

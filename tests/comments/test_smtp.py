@@ -6,8 +6,11 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.test import Client
+from django.urls import reverse
 
 from comments.forms import issue_stamp
+from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,23 @@ def test_a_held_comment_reaches_the_instructor_over_smtp(
     body = message.get_content()
     assert "Over the wire." in body
     assert "Approve it: https://blog.example.edu/comments/moderate/" in body
+
+
+def test_a_reported_comment_reaches_the_instructor_once_over_smtp(
+    post, instructor, smtp_server, django_capture_on_commit_callbacks
+):
+    comment = make_comment(post, body="Reported over the wire.")
+    url = reverse("comments:report", kwargs={"pk": comment.pk})
+    for name in ("ana", "ben"):
+        reader = Client()
+        reader.force_login(make_user(name))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert reader.post(url, {"reason": "spam", "note": ""}).status_code == 302
+
+    [(recipients, message)] = smtp_server.messages  # one email per comment, not per report
+    assert recipients == [instructor.email]
+    assert message["Subject"].strip() == f"A comment on “{post.title}” was reported"
+    body = message.get_content()
+    assert "Reason: Spam" in body
+    assert "Reported over the wire." in body
+    assert "https://blog.example.edu/admin/comments/report/" in body
