@@ -1,0 +1,110 @@
+"""The two ways of searching, behind one interface: PostgreSQL's full-text search and
+SQLite's FTS5. Both answer the same questions, so the results page is the same:
+
+- ``matching(kind, candidates, query)``: the rows of ``candidates`` (a queryset the
+  reader may see, search/results.py decides which) that match, as values
+  ``result_kind, pk, rank`` (higher ranks first) ready to combine with the other kinds;
+- ``snippets(kind, pks, query)``: {pk: (title, text)} with the matches marked
+  (search/snippets.py turns the marks into safe HTML).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connections
+from django.db.models import FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
+
+from comments.models import Comment
+from posts.models import Post, Source
+from search import fts5, vectors
+from search.query import Query
+from search.snippets import ELLIPSIS, START, STOP
+
+TEXT = {"post": ("title", "body"), "comment": ("", "body"), "source": ("title", "authors")}
+SNIPPET_WORDS = 30
+
+
+class Postgres:
+    def _query(self, query: Query) -> SearchQuery:
+        return SearchQuery(query.websearch(), search_type="websearch", config=vectors.CONFIG)
+
+    def matching(self, kind: str, candidates: QuerySet, query: Query) -> QuerySet:
+        document, search = vectors.DOCUMENTS[kind], self._query(query)
+        return (
+            candidates.alias(document=document)
+            .filter(document=search)
+            .annotate(result_kind=Value(kind), rank=SearchRank(document, search))
+            .values("result_kind", "pk", "rank")
+            .order_by()
+        )
+
+    def snippets(self, kind: str, pks: list[int], query: Query) -> dict[int, tuple[str, str]]:
+        model, search = _model(kind), self._query(query)
+        title_field, text_field = TEXT[kind]
+        marks = {"start_sel": START, "stop_sel": STOP}
+        text = SearchHeadline(
+            text_field,
+            search,
+            config=vectors.CONFIG,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+            max_fragments=2,
+            fragment_delimiter=f" {ELLIPSIS} ",
+            **marks,
+        )
+        title = (
+            SearchHeadline(title_field, search, config=vectors.CONFIG, highlight_all=True, **marks)
+            if title_field
+            else Value("")
+        )
+        rows = model.objects.filter(pk__in=pks).annotate(_title=title, _text=text)
+        return {pk: (t, s) for pk, t, s in rows.values_list("pk", "_title", "_text")}
+
+
+class Sqlite:
+    def matching(self, kind: str, candidates: QuerySet, query: Query) -> QuerySet:
+        index, table = fts5.INDEXES[kind], candidates.model._meta.db_table
+        found = f"SELECT rowid FROM {index.name} WHERE {index.name} MATCH %s"  # noqa: S608
+        # bm25 (FTS5's rank) is lower for better matches, and only known inside a MATCH.
+        rank = (
+            f"(SELECT -rank FROM {index.name} WHERE {index.name} MATCH %s "  # noqa: S608
+            f'AND rowid = "{table}"."id")'
+        )
+        # Table and column names are ours; the reader's words are parameters.
+        rank = RawSQL(rank, [query.fts5()], output_field=FloatField())  # noqa: S611
+        return (
+            candidates.filter(pk__in=RawSQL(found, [query.fts5()]))  # noqa: S611
+            .annotate(result_kind=Value(kind), rank=rank)
+            .values("result_kind", "pk", "rank")
+            .order_by()
+        )
+
+    def snippets(self, kind: str, pks: list[int], query: Query) -> dict[int, tuple[str, str]]:
+        index = fts5.INDEXES[kind]
+        title_field, text_field = TEXT[kind]
+        marks = f"char({ord(START)}), char({ord(STOP)})"
+        text = index.columns.index(text_field)
+        title = f"highlight({index.name}, 0, {marks})" if title_field else "''"
+        placeholders = ", ".join(["%s"] * len(pks))
+        sql = (
+            f"SELECT rowid, {title}, "  # noqa: S608 - names and numbers of ours only
+            f"snippet({index.name}, {text}, {marks}, '{ELLIPSIS}', {SNIPPET_WORDS}) "
+            f"FROM {index.name} WHERE {index.name} MATCH %s AND rowid IN ({placeholders})"
+        )
+        with connections[_model(kind).objects.db].cursor() as cursor:
+            cursor.execute(sql, [query.fts5(), *pks])
+            return {pk: (t, s) for pk, t, s in cursor.fetchall()}
+
+
+def _model(kind: str):
+    return {"post": Post, "comment": Comment, "source": Source}[kind]
+
+
+def engine(using: str = "default") -> Postgres | Sqlite:
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return Postgres()
+    if vendor == "sqlite":
+        return Sqlite()
+    raise NotImplementedError(f"Search needs PostgreSQL or SQLite, not {vendor}.")
