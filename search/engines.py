@@ -1,19 +1,23 @@
 """The two ways of searching, behind one interface: PostgreSQL's full-text search and
 SQLite's FTS5. Both answer the same questions, so the results page is the same:
 
-- ``matching(kind, candidates, query)``: the rows of ``candidates`` (a queryset the
-  reader may see, search/results.py decides which) that match, as values
-  ``result_kind, pk, rank`` (higher ranks first) ready to combine with the other kinds;
+- ``matching(kind, candidates, query)``: SQL and parameters selecting the rows of
+  ``candidates`` (a queryset of what the reader may see, search/results.py decides)
+  that match, as ``result_kind, pk, rank`` (higher ranks first; all 0 unless
+  ``ranked``), ready to combine with the other kinds. It is SQL rather than a
+  queryset because it joins the index tables, which are not models;
 - ``snippets(kind, pks, query)``: {pk: (title, text)} with the matches marked
   (search/snippets.py turns the marks into safe HTML).
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+)
 from django.db import connections
-from django.db.models import FloatField, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet, Value
 
 from comments.models import Comment
 from posts.models import Post, Source
@@ -29,15 +33,16 @@ class Postgres:
     def _query(self, query: Query) -> SearchQuery:
         return SearchQuery(query.websearch(), search_type="websearch", config=vectors.CONFIG)
 
-    def matching(self, kind: str, candidates: QuerySet, query: Query) -> QuerySet:
-        document, search = vectors.DOCUMENTS[kind], self._query(query)
-        return (
-            candidates.alias(document=document)
-            .filter(document=search)
-            .annotate(result_kind=Value(kind), rank=SearchRank(document, search))
-            .values("result_kind", "pk", "rank")
-            .order_by()
+    def matching(self, kind: str, candidates: QuerySet, query: Query, *, ranked: bool = True):
+        documents = vectors.DOCUMENTS[kind].name
+        rows, params = _ids_sql(candidates)
+        rank = "ts_rank(d.document, q.query)" if ranked else "0"
+        sql = (
+            f"SELECT '{kind}' AS result_kind, d.id AS pk, {rank} AS rank "  # noqa: S608
+            f"FROM {documents} d, websearch_to_tsquery(%s::regconfig, %s) q(query) "
+            f"WHERE d.document @@ q.query AND d.id IN ({rows})"
         )
+        return sql, [vectors.CONFIG, query.websearch(), *params]
 
     def snippets(self, kind: str, pks: list[int], query: Query) -> dict[int, tuple[str, str]]:
         model, search = _model(kind), self._query(query)
@@ -63,22 +68,16 @@ class Postgres:
 
 
 class Sqlite:
-    def matching(self, kind: str, candidates: QuerySet, query: Query) -> QuerySet:
-        index, table = fts5.INDEXES[kind], candidates.model._meta.db_table
-        found = f"SELECT rowid FROM {index.name} WHERE {index.name} MATCH %s"  # noqa: S608
-        # bm25 (FTS5's rank) is lower for better matches, and only known inside a MATCH.
-        rank = (
-            f"(SELECT -rank FROM {index.name} WHERE {index.name} MATCH %s "  # noqa: S608
-            f'AND rowid = "{table}"."id")'
+    def matching(self, kind: str, candidates: QuerySet, query: Query, *, ranked: bool = True):
+        index = fts5.INDEXES[kind].name
+        rows, params = _ids_sql(candidates)
+        # bm25 (FTS5's rank) is lower for better matches.
+        rank = "-f.rank" if ranked else "0"
+        sql = (
+            f"SELECT '{kind}' AS result_kind, f.rowid AS pk, {rank} AS rank "  # noqa: S608
+            f"FROM {index} f WHERE {index} MATCH %s AND f.rowid IN ({rows})"
         )
-        # Table and column names are ours; the reader's words are parameters.
-        rank = RawSQL(rank, [query.fts5()], output_field=FloatField())  # noqa: S611
-        return (
-            candidates.filter(pk__in=RawSQL(found, [query.fts5()]))  # noqa: S611
-            .annotate(result_kind=Value(kind), rank=rank)
-            .values("result_kind", "pk", "rank")
-            .order_by()
-        )
+        return sql, [query.fts5(), *params]
 
     def snippets(self, kind: str, pks: list[int], query: Query) -> dict[int, tuple[str, str]]:
         index = fts5.INDEXES[kind]
@@ -95,6 +94,11 @@ class Sqlite:
         with connections[_model(kind).objects.db].cursor() as cursor:
             cursor.execute(sql, [query.fts5(), *pks])
             return {pk: (t, s) for pk, t, s in cursor.fetchall()}
+
+
+def _ids_sql(candidates: QuerySet) -> tuple[str, tuple]:
+    """The SQL selecting the ids of ``candidates``, and its parameters."""
+    return candidates.order_by().values("pk").query.sql_with_params()
 
 
 def _model(kind: str):

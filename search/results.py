@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
@@ -52,17 +53,50 @@ def candidates(reader) -> dict[str, QuerySet]:
     }
 
 
-def matches(reader, query: Query) -> QuerySet:
-    """All that matches, as values ``result_kind, pk, rank``, best first."""
-    engine = engines.engine()
-    found = [engine.matching(kind, rows, query) for kind, rows in candidates(reader).items()]
-    return found[0].union(*found[1:], all=True).order_by("-rank", "result_kind", "-pk")
+class Matches:
+    """Everything that matches, best first, as a Paginator reads it: ``count()`` and
+    slices of ``{"result_kind", "pk", "rank"}`` rows. One query each."""
+
+    def __init__(self, reader, query: Query, using: str = "default"):
+        self.engine, self.using = engines.engine(using), using
+        self.parts = candidates(reader)
+        self.query = query
+
+    def _union(self, *, ranked: bool) -> tuple[str, list]:
+        parts = [
+            self.engine.matching(kind, rows, self.query, ranked=ranked)
+            for kind, rows in self.parts.items()
+        ]
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM ({part}) AS found_{kind}"  # noqa: S608 - the engines' SQL
+            for (part, _), kind in zip(parts, self.parts, strict=True)
+        )
+        return sql, [param for _, params in parts for param in params]
+
+    def count(self) -> int:
+        union, params = self._union(ranked=False)
+        return self._fetch(f"SELECT count(*) FROM ({union}) AS found", params)[0][0]  # noqa: S608
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        union, params = self._union(ranked=True)
+        start, stop = window.start or 0, window.stop
+        sql = (
+            f"SELECT result_kind, pk, rank FROM ({union}) AS found "  # noqa: S608
+            "ORDER BY rank DESC, result_kind, pk DESC LIMIT %s OFFSET %s"
+        )
+        rows = self._fetch(sql, [*params, stop - start, start])
+        return [{"result_kind": kind, "pk": pk, "rank": rank} for kind, pk, rank in rows]
+
+    def _fetch(self, sql: str, params: list) -> list[tuple]:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
 
 def page_of(reader, query: Query, number) -> Page:
     """The results page ``number`` (as the address has it: bad or too far is the nearest
     page), its object_list made of Results."""
-    page = Paginator(matches(reader, query), RESULTS_PER_PAGE).get_page(number)
+    page = Paginator(Matches(reader, query), RESULTS_PER_PAGE).get_page(number)
     page.object_list = results(reader, query, list(page.object_list))
     return page
 

@@ -1,35 +1,26 @@
-"""The full-text indexes: GIN indexes on PostgreSQL, FTS5 tables on SQLite.
+"""The full-text indexes: FTS5 tables on SQLite (search/fts5.py), tables of documents
+with GIN indexes on PostgreSQL (search/vectors.py), each kept in step by triggers.
 
-Neither is a model's index (search owns no models), so the operations run SQL for the
-database at hand and leave the migration state alone.
+Neither is a model (search owns no models), so the operation runs the SQL for the
+database at hand and leaves the migration state alone.
 """
 
 from django.db import migrations
 
 from search import fts5, vectors
 
-MODELS = {
-    "post": ("posts", "Post"),
-    "comment": ("comments", "Comment"),
-    "source": ("posts", "Source"),
-}
+INSTALL = {"sqlite": fts5.install, "postgresql": vectors.install}
+UNINSTALL = {"sqlite": fts5.uninstall, "postgresql": vectors.uninstall}
 
 
 def create(apps, schema_editor):
-    _for_database(apps, schema_editor, fts5.install, schema_editor.add_index)
+    if install := INSTALL.get(schema_editor.connection.vendor):
+        install(schema_editor.connection)
 
 
 def drop(apps, schema_editor):
-    _for_database(apps, schema_editor, fts5.uninstall, schema_editor.remove_index)
-
-
-def _for_database(apps, schema_editor, on_sqlite, on_postgresql):
-    connection = schema_editor.connection
-    if connection.vendor == "sqlite":
-        on_sqlite(connection)
-    elif connection.vendor == "postgresql":
-        for kind, (app, model) in MODELS.items():
-            on_postgresql(apps.get_model(app, model), vectors.index(kind))
+    if uninstall := UNINSTALL.get(schema_editor.connection.vendor):
+        uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
