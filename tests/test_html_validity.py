@@ -124,6 +124,11 @@ def rendered_pages() -> dict[str, str]:
         "preview": writer.get(reverse("posts:preview", kwargs={"pk": post.pk})),
         "your-posts": writer.get(reverse("posts:mine")),
         "review": instructor.get(reverse("posts:review")),
+        "search": guest.get(reverse("search:results"), {"q": "soviet history"}),
+        "search-member": member.get(reverse("search:results"), {"q": "anderson"}),
+        "search-nothing": guest.get(reverse("search:results"), {"q": "zanzibar"}),
+        "search-empty": guest.get(reverse("search:results")),
+        "search-problem": guest.get(reverse("search:results"), {"q": '" * -'}),
     }
     course = CourseSettings.load()
     course.join_code = "HIST-214"
@@ -150,6 +155,7 @@ def rendered_pages() -> dict[str, str]:
     pages["paged-members-only"] = guest.get(url, {"cpage": 2})
     statuses = {name: response.status_code for name, response in pages.items()}
     assert statuses == {name: EXPECTED_STATUS.get(name, 200) for name in pages}
+    assert "<mark>" in pages["search"].content.decode()  # results, snippets and all
     return {name: response.content.decode() for name, response in pages.items()}
 
 

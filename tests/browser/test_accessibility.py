@@ -34,7 +34,7 @@ def serious_violations(page) -> list[str]:
     "state",
     [
         "guest", "reply-with-errors", "member", "home", "login", "signup", "editor",
-        "editor-errors", "editor-link-dialog", "phone-menu",
+        "editor-errors", "editor-link-dialog", "phone-menu", "search", "search-problem",
     ],
 )  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
@@ -46,6 +46,12 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state):
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
     elif state == "home":
         page.goto("/")
+    elif state.startswith("search"):
+        page.goto("/")
+        page.fill("#site-search", "soviet history" if state == "search" else '" * -')
+        page.press("#site-search", "Enter")
+        expect(page.locator(".search-count, .search-problem")).to_be_visible()
+        assert "/search/?q=" in page.url
     elif state == "login":
         page.goto("/accounts/login/")
     elif state == "signup":
