@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.core.paginator import Page, Paginator
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
@@ -88,7 +88,12 @@ class Matches:
         return [{"result_kind": kind, "pk": pk, "rank": rank} for kind, pk, rank in rows]
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
-        with connections[self.using].cursor() as cursor:
+        connection = connections[self.using]
+        with transaction.atomic(using=self.using), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A common word's search looks costly to the planner, which then compiles
+                # it (JIT): 70 ms of a 550 ms search on 10,000 posts, for nothing.
+                cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, params)
             return cursor.fetchall()
 
