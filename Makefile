@@ -9,7 +9,7 @@ WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install install-dev run serve test check lint format browser-deps editor bench bench-wxr bench-images bench-participation load-test clean
+.PHONY: help install install-dev run serve test check lint format browser-deps editor bench bench-wxr bench-images bench-participation bench-search load-test clean
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -98,6 +98,11 @@ bench-images: install-dev
 # (see bench/participation.py): SQLite, or PostgreSQL with DATABASE_URL.
 bench-participation: install-dev
 	$(BIN)/python -m bench.participation
+
+# Search on 10,000 posts and 100,000 comments (see bench/search.py): median and 95th
+# percentile per search; SQLite, or PostgreSQL with DATABASE_URL (the target: under 100 ms).
+bench-search: install-dev
+	$(BIN)/python -m bench.search
 
 # Load and fault test on PostgreSQL (see bench/load.py).
 load-test: install-dev

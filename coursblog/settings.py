@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wordpress",
     "archive",
     "participation",
+    "search",
     "accounts",  # last: its post_migrate hook needs the other apps' permissions
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("archive/", include("archive.urls")),
     path("admin/", admin.site.urls),
     path("wordpress/", include("wordpress.urls")),
+    path("search/", include("search.urls")),
     path("", include("topics.urls")),
     path("", include("participation.urls")),
     path("", include("posts.urls")),

@@ -154,6 +154,11 @@ def rendered_pages() -> dict[str, str]:
         "review": instructor.get(reverse("posts:review")),
         "archives": guest.get(reverse("posts:archives")),
         "month": guest.get(reverse("posts:month", args=[month.year, month.month])),
+        "search": guest.get(reverse("search:results"), {"q": "soviet"}),
+        "search-member": member.get(reverse("search:results"), {"q": "anderson"}),
+        "search-nothing": guest.get(reverse("search:results"), {"q": "zanzibar"}),
+        "search-empty": guest.get(reverse("search:results")),
+        "search-problem": guest.get(reverse("search:results"), {"q": '" * -'}),
     }
     Topic.objects.create(name="Diplomacy").posts.add(post)
     pages["topics"] = guest.get(reverse("topics:index"))
@@ -196,6 +201,7 @@ def rendered_pages() -> dict[str, str]:
     pages["paged-members-only"] = guest.get(url, {"cpage": 2})
     statuses = {name: response.status_code for name, response in pages.items()}
     assert statuses == {name: EXPECTED_STATUS.get(name, 200) for name in pages}
+    assert "<mark>" in pages["search"].content.decode()  # results, snippets and all
     return {name: response.content.decode() for name, response in pages.items()}
 
 

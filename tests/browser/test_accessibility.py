@@ -42,6 +42,7 @@ PHONE = {"width": 320, "height": 640}
         "editor-errors", "editor-link-dialog", "phone-menu", "phone-post", "phone-home",
         "archives", "month", "admin-comments", "admin-reply",
         "report", "report-errors", "reported-desk",
+        "search", "search-problem",
     ],
 )  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(demo, new_page, state, scheme):
@@ -80,6 +81,12 @@ def test_pages_have_no_serious_accessibility_violations(demo, new_page, state, s
             expect(page.locator(".form-errors")).to_be_visible()
     elif state == "home":
         page.goto("/")
+    elif state.startswith("search"):
+        page.goto("/")
+        page.fill("#site-search", "soviet" if state == "search" else '" * -')
+        page.press("#site-search", "Enter")
+        expect(page.locator(".search-count, .search-problem")).to_be_visible()
+        assert "/search/?q=" in page.url
     elif state == "login":
         page.goto("/accounts/login/")
     elif state == "signup":

@@ -1,0 +1,80 @@
+"""The full-text indexes follow every write, however it is made.
+
+SQLite: FTS5 tables kept by triggers, so QuerySet.update(), bulk_create() and
+cascaded deletes are seen too, and a migration that rebuilds a table (dropping its
+triggers) gets them back. PostgreSQL: GIN indexes the searches use.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from posts.models import Post
+from search import fts5, vectors
+from search.engines import engine
+from search.query import parse
+from search.results import candidates
+from tests.factories import make_comment, make_post
+
+pytestmark = pytest.mark.django_db
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's")
+
+
+def found(q: str) -> str:
+    return Client().get(reverse("search:results"), {"q": q}).content.decode()
+
+
+def test_an_edit_is_found_by_its_new_words_only():
+    post = make_post(title="Before", body="<p>Old wording.</p>")
+    post.body = "<p>New phrasing.</p>"
+    post.save()
+    assert "1 result for" in found("phrasing")
+    assert "Nothing matches" in found("wording")
+
+
+def test_updates_in_bulk_are_followed():
+    post = make_post(title="Before")
+    make_comment(post, body="Plain words")
+    Post.objects.filter(pk=post.pk).update(title="Renamed pelican")
+    Comment.objects.filter(post=post).update(body="Edited by the instructor: pelican")
+    assert "2 results for" in found("pelican")
+    assert "Nothing matches" in found("before")
+
+
+def test_deleted_posts_and_their_comments_are_forgotten():
+    post = make_post(title="Doomed heron")
+    make_comment(post, body="A heron comment")
+    post.delete()
+    assert "Nothing matches" in found("heron")
+
+
+@sqlite_only
+def test_triggers_a_migration_dropped_are_put_back_and_the_index_rebuilt():
+    make_post(title="Before the migration")
+    with connection.cursor() as cursor:
+        for trigger in fts5.INDEXES["post"].triggers:
+            cursor.execute(f"DROP TRIGGER {trigger}")
+    make_post(title="Written while the triggers were gone: ostrich")
+    assert "Nothing matches" in found("ostrich")
+    fts5.after_migrate(using="default")
+    assert "1 result for" in found("ostrich")
+    make_post(title="Written after: ostrich again")
+    assert "2 results for" in found("ostrich")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("kind", ["post", "comment", "source"])
+def test_postgresql_searches_through_the_gin_index(kind):
+    """The search's expression is the index's: the planner can use the index (with the
+    tables this small it must be told not to read them whole)."""
+    everything = candidates(AnonymousUser())[kind].model.objects.all()
+    sql, params = engine().matching(kind, everything, parse("anything"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert f"Bitmap Index Scan on {vectors.DOCUMENTS[kind].index}" in plan
