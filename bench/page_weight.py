@@ -1,10 +1,13 @@
 """What a page costs to download: its HTML and the stylesheets and scripts it links.
 
-    .venv/bin/python -m bench.page_weight [path ...]   # default: the demo post page
+    .venv/bin/python -m bench.page_weight [--as USERNAME] [path ...]
+    # default: the demo post page, as a guest
 
 Builds the demo (load_demo) in a fresh SQLite database under var/, fetches each page
-as a guest with Django's test client and adds the bytes of every <link rel=stylesheet>
-and <script src> it names, read from the static files. Prints raw and gzip sizes.
+with Django's test client (as a guest, or logged in as a demo account with ``--as``)
+and adds the bytes of every <link rel=stylesheet>, <script src> and <img src> it names:
+static files read from disk, anything else (a picture, the admin's translations) fetched.
+Prints raw and gzip sizes.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 DATABASE = ROOT / "var" / "bench-page-weight.sqlite3"
 
 
-def main(paths: list[str]) -> None:
+def main(paths: list[str], username: str = "") -> None:
     DATABASE.parent.mkdir(exist_ok=True)
     DATABASE.unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
@@ -35,21 +38,33 @@ def main(paths: list[str]) -> None:
     from django.core.management import call_command
     from django.test import Client
 
+    from accounts.models import User
     from posts.models import Post
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     paths = paths or [Post.objects.get().get_absolute_url()]
+    client = Client()
+    if username:
+        client.force_login(User.objects.get(username=username))
     for path in paths:
-        html = Client().get(path).content
-        assets = re.findall(rb'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', html)
+        html = client.get(path).content
+        assets = re.findall(
+            rb'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"|<img[^>]* src="([^"]+)"',
+            html,
+        )
         total = [("html", html)]
-        for link, script in assets:
-            url = (link or script).decode().split("?")[0]
-            name = url.removeprefix("/static/")
-            found = finders.find(name)
+        for link, script, image in assets:
+            url = (link or script or image).decode().replace("&amp;", "&")
+            found = url.startswith("/static/") and finders.find(
+                url.split("?")[0].removeprefix("/static/")
+            )
             if found:
-                total.append((name, Path(found).read_bytes()))
+                total.append((url.split("?")[0], Path(found).read_bytes()))
+            elif url.startswith("/"):
+                response = client.get(url)
+                body = b"".join(response) if response.streaming else response.content
+                total.append((url, body))
         print(path)
         for name, data in total:
             print(f"  {name:32} {len(data):8,} B  {len(gzip.compress(data)):7,} B gzip")
@@ -59,4 +74,8 @@ def main(paths: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    arguments = sys.argv[1:]
+    user = ""
+    if arguments[:1] == ["--as"]:
+        user, arguments = arguments[1], arguments[2:]
+    main(arguments, user)
