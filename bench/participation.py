@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -27,7 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DATABASE = "coursblog_bench_participation"
+
+from bench import environment
+
 STUDENTS, WEEKS, COMMENTS_PER_POST = 200, 15, 10
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
 RESULTS = ROOT / "bench" / "results" / "participation-latest.json"
@@ -70,36 +71,7 @@ WORDS = [
 ]
 
 
-def fresh_database() -> str:
-    """A new, empty database for the run; its URL."""
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        server = re.sub(r"/[^/]*$", "/postgres", base.replace("postgres://", "postgresql://", 1))
-        with psycopg.connect(server, autocommit=True) as db:
-            db.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-            db.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-        return re.sub(r"/[^/]*$", f"/{BENCH_DATABASE}", base)
-    path = ROOT / "var" / "bench-participation.sqlite3"
-    for leftover in path.parent.glob(path.name + "*"):
-        leftover.unlink()
-    return f"sqlite:///{path}"
-
-
-os.environ.update(
-    {
-        "DATABASE_URL": fresh_database(),
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "STATIC_MANIFEST": "0",
-        "LOG_LEVEL": "WARNING",
-        "TIME_ZONE": os.environ.get("TIME_ZONE", "America/New_York"),
-    }
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursblog.settings")
+environment.prepare("participation", TIME_ZONE=os.environ.get("TIME_ZONE", "America/New_York"))
 
 import django
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -29,7 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DATABASE = "coursblog_bench_search"
+
+from bench import environment
+
 POSTS, COMMENTS, AUTHORS = 10_000, 100_000, 200
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 TARGET_MS = 100
@@ -129,35 +130,7 @@ QUERIES = [
 ]
 
 
-def fresh_database() -> str:
-    """A new, empty database for the run; its URL."""
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        server = re.sub(r"/[^/]*$", "/postgres", base.replace("postgres://", "postgresql://", 1))
-        with psycopg.connect(server, autocommit=True) as db:
-            db.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-            db.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-        return re.sub(r"/[^/]*$", f"/{BENCH_DATABASE}", base)
-    path = ROOT / "var" / "bench-search.sqlite3"
-    for leftover in path.parent.glob(path.name + "*"):
-        leftover.unlink()
-    return f"sqlite:///{path}"
-
-
-os.environ.update(
-    {
-        "DATABASE_URL": fresh_database(),
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "STATIC_MANIFEST": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursblog.settings")
+environment.prepare("search")
 
 import django
 
