@@ -212,9 +212,10 @@ def build() -> User:
         ),
         batch_size=1000,
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    with connection.cursor() as cursor:
+        # The statistics a running site has: PostgreSQL's autovacuum gathers them; on
+        # SQLite, without them, the page's thread lookup takes the parent index (43 ms).
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return authors[0]
 
 

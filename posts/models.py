@@ -50,25 +50,43 @@ def _as_datetime(value) -> datetime | None:
     return value
 
 
+def visible_filter(user, *, prefix: str = "") -> Q:
+    """The rule of PostQuerySet.visible_to as a filter: on posts, or with ``prefix`` on
+    rows that point at one ("post__") or carry copies of its columns under prefixed
+    names ("post_", the search documents: search/models.py)."""
+    readable = visibility.readable_filter(user, prefix=prefix)
+    if readable is None:
+        return Q()
+    visible = _published(prefix) & readable
+    if user.is_authenticated:
+        visible |= Q(**{f"{prefix}author": user})
+    return visible
+
+
+def listed_filter(user, *, prefix: str = "") -> Q:
+    """The rule of PostQuerySet.listed_for as a filter (``prefix`` as visible_filter's)."""
+    return visible_filter(user, prefix=prefix) & _published(prefix)
+
+
+def _published(prefix: str = "") -> Q:
+    return Q(
+        **{f"{prefix}status": Post.Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()}
+    )
+
+
 class PostQuerySet(models.QuerySet):
     def published(self) -> PostQuerySet:
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(_published())
 
     def visible_to(self, user) -> PostQuerySet:
         """What ``user`` may read (course/visibility.py): published posts whose audience
         their role reaches, their own posts (drafts too), and everything for instructors."""
-        readable = visibility.readable_filter(user)
-        if readable is None:
-            return self.all()
-        published = Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
-        if user.is_authenticated:
-            return self.filter((published & readable) | Q(author=user))
-        return self.filter(published & readable)
+        return self.filter(visible_filter(user))
 
     def listed_for(self, user) -> PostQuerySet:
         """What listings show ``user``: published posts they may read, newest first
         (their own drafts are in "Your posts", not on the home page)."""
-        return self.visible_to(user).published().order_by("-published_at", "-pk")
+        return self.filter(listed_filter(user)).order_by("-published_at", "-pk")
 
     def months(self) -> list[tuple[date, int]]:
         """(first day of the month, number of posts) for each month these posts were

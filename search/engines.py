@@ -1,27 +1,28 @@
 """The two ways of searching, behind one interface: PostgreSQL's full-text search and
 SQLite's FTS5. Both answer the same questions, so the results page is the same:
 
-- ``matching(kind, candidates, query)``: SQL and parameters selecting the rows of
-  ``candidates`` (a queryset of what the reader may see, search/results.py decides)
-  that match, as ``result_kind, pk, rank`` (higher ranks first; all 0 unless
-  ``ranked``), ready to combine with the other kinds. It is SQL rather than a
-  queryset because it joins the index tables, which are not models;
-- ``snippets(kind, pks, query)``: {pk: (title, text)} with the matches marked
-  (search/snippets.py turns the marks into safe HTML).
+- ``matching(kind, allowed, query, newest=N)``: SQL and parameters selecting the N
+  newest rows of that kind that ``allowed`` lets the reader find (a filter on the
+  kind's own columns, search/results.py decides) and that match, as ``result_kind,
+  pk, rank`` (higher ranks first; all 0 unless ``ranked``), ready to combine with the
+  other kinds. Only those N are ranked: the cost of a search has a bound however
+  common its words;
+- ``marked(kind, query)``: annotations giving each row of that kind its title and a
+  snippet of its text with the matches marked, ``marked_title`` and ``marked_text``
+  (search/snippets.py turns the marks into safe HTML), so the rows a results page
+  shows come with their snippets in the same query.
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import QuerySet, Value
+from django.db.models import Expression, F, Q, Value
+from django.db.models.expressions import RawSQL
 
 from comments.models import Comment
 from posts.models import Post, Source
-from search import fts5, vectors
+from search import fts5, models, vectors
 from search.query import Query
 from search.snippets import ELLIPSIS, START, STOP
 
@@ -30,22 +31,30 @@ SNIPPET_WORDS = 30
 
 
 class Postgres:
+    post_of_comment = "post_"  # the documents carry the post's columns (search/models.py)
+
     def _query(self, query: Query) -> SearchQuery:
         return SearchQuery(query.websearch(), search_type="websearch", config=vectors.CONFIG)
 
-    def matching(self, kind: str, candidates: QuerySet, query: Query, *, ranked: bool = True):
-        documents = vectors.DOCUMENTS[kind].name
-        rows, params = _ids_sql(candidates)
-        rank = "ts_rank(d.document, q.query)" if ranked else "0"
-        sql = (
-            f"SELECT '{kind}' AS result_kind, d.id AS pk, {rank} AS rank "  # noqa: S608
-            f"FROM {documents} d, websearch_to_tsquery(%s::regconfig, %s) q(query) "
-            f"WHERE d.document @@ q.query AND d.id IN ({rows})"
+    def matching(self, kind: str, allowed: Q, query: Query, *, newest: int, ranked: bool = True):
+        # The documents carry the columns ``allowed`` reads (search/models.py): the
+        # search reads the documents that match and no other table's rows. For a common
+        # word PostgreSQL walks the documents newest first and stops at ``newest``; for
+        # a rare one it finds them all through the GIN index and sorts them.
+        search = self._query(query)
+        rank = SearchRank(F("document"), search) if ranked else Value(0.0)
+        found = (
+            models.BY_KIND[kind]
+            .objects.filter(allowed, document=search)
+            .annotate(result_kind=Value(kind), found_pk=F("pk"), rank=rank)
+            .values_list("result_kind", "found_pk", "rank")
+            .order_by("-pk")[:newest]
         )
-        return sql, [vectors.CONFIG, query.websearch(), *params]
+        sql, params = found.query.sql_with_params()
+        return f"SELECT result_kind, found_pk AS pk, rank FROM ({sql}) AS documents", params  # noqa: S608
 
-    def snippets(self, kind: str, pks: list[int], query: Query) -> dict[int, tuple[str, str]]:
-        model, search = _model(kind), self._query(query)
+    def marked(self, kind: str, query: Query) -> dict[str, Expression]:
+        search = self._query(query)
         title_field, text_field = TEXT[kind]
         marks = {"start_sel": START, "stop_sel": STOP}
         text = SearchHeadline(
@@ -63,43 +72,45 @@ class Postgres:
             if title_field
             else Value("")
         )
-        rows = model.objects.filter(pk__in=pks).annotate(_title=title, _text=text)
-        return {pk: (t, s) for pk, t, s in rows.values_list("pk", "_title", "_text")}
+        return {"marked_title": title, "marked_text": text}
 
 
 class Sqlite:
-    def matching(self, kind: str, candidates: QuerySet, query: Query, *, ranked: bool = True):
+    post_of_comment = "post__"  # the FTS5 tables hold text only: filter the rows
+
+    def matching(self, kind: str, allowed: Q, query: Query, *, newest: int, ranked: bool = True):
         index = fts5.INDEXES[kind].name
-        rows, params = _ids_sql(candidates)
-        # bm25 (FTS5's rank) is lower for better matches. The + keeps SQLite from handing
-        # the id list to FTS5, which would run the search once per id (minutes, not ms).
+        # FTS5 gives its matches newest (highest rowid) first, and each is kept if its row
+        # passes ``allowed``: a lookup by id per match, up to ``newest`` kept, rather than
+        # listing every row the reader may see (100,000 comments: 400 ms) first.
+        row = _model(kind).objects.filter(allowed, pk=RawSQL("f.rowid", ())).values("pk")
+        rows, params = row.query.sql_with_params()
+        # bm25 (FTS5's rank) is lower for better matches.
         rank = "-f.rank" if ranked else "0"
         sql = (
             f"SELECT '{kind}' AS result_kind, f.rowid AS pk, {rank} AS rank "  # noqa: S608
-            f"FROM {index} f WHERE {index} MATCH %s AND +f.rowid IN ({rows})"
+            f"FROM {index} f WHERE {index} MATCH %s AND EXISTS ({rows}) "
+            "ORDER BY f.rowid DESC LIMIT %s"
         )
-        return sql, [query.fts5(), *params]
+        return sql, [query.fts5(), *params, newest]
 
-    def snippets(self, kind: str, pks: list[int], query: Query) -> dict[int, tuple[str, str]]:
+    def marked(self, kind: str, query: Query) -> dict[str, Expression]:
         index = fts5.INDEXES[kind]
         title_field, text_field = TEXT[kind]
         marks = f"char({ord(START)}), char({ord(STOP)})"
         text = index.columns.index(text_field)
-        title = f"highlight({index.name}, 0, {marks})" if title_field else "''"
-        placeholders = ", ".join(["%s"] * len(pks))
-        sql = (
-            f"SELECT rowid, {title}, "  # noqa: S608 - names and numbers of ours only
-            f"snippet({index.name}, {text}, {marks}, '{ELLIPSIS}', {SNIPPET_WORDS}) "
-            f"FROM {index.name} WHERE {index.name} MATCH %s AND rowid IN ({placeholders})"
-        )
-        with connections[_model(kind).objects.db].cursor() as cursor:
-            cursor.execute(sql, [query.fts5(), *pks])
-            return {pk: (t, s) for pk, t, s in cursor.fetchall()}
-
-
-def _ids_sql(candidates: QuerySet) -> tuple[str, tuple]:
-    """The SQL selecting the ids of ``candidates``, and its parameters."""
-    return candidates.order_by().values("pk").query.sql_with_params()
+        # FTS5 marks a row only in a query of its index that matches: one per row shown.
+        of_row = f"FROM {index.name} WHERE {index.name} MATCH %s AND rowid = {index.table}.id"
+        snippet = f"snippet({index.name}, {text}, {marks}, '{ELLIPSIS}', {SNIPPET_WORDS})"
+        title = f"highlight({index.name}, 0, {marks})"
+        return {
+            "marked_title": (
+                RawSQL(f"SELECT {title} {of_row}", [query.fts5()])  # noqa: S611 - names of ours
+                if title_field
+                else Value("")
+            ),
+            "marked_text": RawSQL(f"SELECT {snippet} {of_row}", [query.fts5()]),  # noqa: S611
+        }
 
 
 def _model(kind: str):

@@ -16,18 +16,23 @@ import dataclasses
 
 from django.core.paginator import Page, Paginator
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from accounts import people
 from comments.models import Comment
-from posts.models import Citation, Post, Source
+from posts.models import Citation, Post, Source, listed_filter
 from search import engines
 from search.query import Query
 from search.snippets import highlighted
 
 RESULTS_PER_PAGE = 10
 KINDS = ("post", "comment", "source")
+# A search ranks at most this many matches of each kind, the newest: ranking reads every
+# match it ranks, and a word in a fifth of 100,000 comments took 400 ms to rank in full
+# (make bench-search). A course rarely has that many posts or comments matching one
+# search; when it does, the page says so.
+RANKED_PER_KIND = 1000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,51 +46,82 @@ class Result:
     date: object = None
 
 
-def candidates(reader) -> dict[str, QuerySet]:
-    """Per kind, every row ``reader`` may find."""
-    posts = Post.objects.listed_for(reader).order_by()
+def candidates(reader, *, post_of_comment: str = "post__") -> dict[str, Q]:
+    """Per kind, the filter selecting every row ``reader`` may find, on the kind's own
+    columns. A comment reaches its post's through ``post_of_comment``: its relation on
+    the Comment model, or "post_" on the search documents, which carry copies
+    (search/models.py). So the one rule filters the rows or their documents."""
     return {
-        "post": posts,
-        "comment": Comment.objects.approved().filter(post__in=posts.values("pk")),
-        "source": Source.objects.filter(
-            pk__in=Citation.objects.filter(post__in=posts.values("pk")).values("source")
+        "post": listed_filter(reader),
+        "comment": Q(status=Comment.Status.APPROVED)  # as Comment.objects.approved()
+        & listed_filter(reader, prefix=post_of_comment),
+        "source": Q(
+            pk__in=Citation.objects.filter(listed_filter(reader, prefix="post__")).values("source")
         ),
     }
 
 
 class Matches:
-    """Everything that matches, best first, as a Paginator reads it: ``count()`` and
-    slices of ``{"result_kind", "pk", "rank"}`` rows. One query each."""
+    """What matches (of each kind, the RANKED_PER_KIND newest), best first, as a
+    Paginator reads it: ``count()`` and slices of ``{"result_kind", "pk", "rank"}``
+    rows. A slice and the count are one query (the counts ride along with each row);
+    ``count()`` alone costs one more only when no slice came first or the slice was past
+    the end. ``limited``: some kind had more matches than were ranked, as far as the
+    last slice read (None before one)."""
 
     def __init__(self, reader, query: Query, using: str = "default"):
         self.engine, self.using = engines.engine(using), using
-        self.parts = candidates(reader)
+        self.allowed = candidates(reader, post_of_comment=self.engine.post_of_comment)
         self.query = query
+        self._total: int | None = None
+        self.limited: bool | None = None
+        self._slices: dict[int, tuple[int, list[dict]]] = {}  # start: (stop, rows)
 
     def _union(self, *, ranked: bool) -> tuple[str, list]:
         parts = [
-            self.engine.matching(kind, rows, self.query, ranked=ranked)
-            for kind, rows in self.parts.items()
+            self.engine.matching(kind, allowed, self.query, newest=RANKED_PER_KIND, ranked=ranked)
+            for kind, allowed in self.allowed.items()
         ]
         sql = " UNION ALL ".join(
             f"SELECT * FROM ({part}) AS found_{kind}"  # noqa: S608 - the engines' SQL
-            for (part, _), kind in zip(parts, self.parts, strict=True)
+            for (part, _), kind in zip(parts, self.allowed, strict=True)
         )
         return sql, [param for _, params in parts for param in params]
 
     def count(self) -> int:
-        union, params = self._union(ranked=False)
-        return self._fetch(f"SELECT count(*) FROM ({union}) AS found", params)[0][0]  # noqa: S608
+        if self._total is None:
+            union, params = self._union(ranked=False)
+            sql = f"SELECT count(*) FROM ({union}) AS found"  # noqa: S608
+            self._total = self._fetch(sql, params)[0][0]
+        return self._total
 
     def __getitem__(self, window: slice) -> list[dict]:
-        union, params = self._union(ranked=True)
         start, stop = window.start or 0, window.stop
+        fetched_stop, rows = self._slices.get(start, (start, []))
+        if stop > fetched_stop and not (self._total is not None and fetched_stop >= self._total):
+            rows = self._load(start, stop)
+        return rows[: stop - start]
+
+    def _load(self, start: int, stop: int) -> list[dict]:
+        union, params = self._union(ranked=True)
+        # With each row: how many matched in all, and the most of any one kind.
+        per_kind = ", ".join(
+            f"sum(CASE WHEN result_kind = '{kind}' THEN 1 ELSE 0 END) OVER ()" for kind in KINDS
+        )
         sql = (
-            f"SELECT result_kind, pk, rank FROM ({union}) AS found "  # noqa: S608
+            f"SELECT result_kind, pk, rank, count(*) OVER (), {per_kind} "  # noqa: S608
+            f"FROM ({union}) AS found "
             "ORDER BY rank DESC, result_kind, pk DESC LIMIT %s OFFSET %s"
         )
-        rows = self._fetch(sql, [*params, stop - start, start])
-        return [{"result_kind": kind, "pk": pk, "rank": rank} for kind, pk, rank in rows]
+        found = self._fetch(sql, [*params, stop - start, start])
+        if found:
+            self._total = found[0][3]
+            self.limited = max(found[0][4:]) >= RANKED_PER_KIND
+        elif start == 0:
+            self._total, self.limited = 0, False
+        rows = [{"result_kind": kind, "pk": pk, "rank": rank} for kind, pk, rank, *_ in found]
+        self._slices[start] = (stop, rows)
+        return rows
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         connection = connections[self.using]
@@ -100,34 +136,48 @@ class Matches:
 
 def page_of(reader, query: Query, number) -> Page:
     """The results page ``number`` (as the address has it: bad or too far is the nearest
-    page), its object_list made of Results."""
-    page = Paginator(Matches(reader, query), RESULTS_PER_PAGE).get_page(number)
+    page), its object_list made of Results. One query finds the page and counts all."""
+    matches = Matches(reader, query)
+    wanted = _page_number(number)
+    matches[(wanted - 1) * RESULTS_PER_PAGE : wanted * RESULTS_PER_PAGE]
+    page = Paginator(matches, RESULTS_PER_PAGE).get_page(number)
     page.object_list = results(reader, query, list(page.object_list))
     return page
 
 
+def _page_number(number) -> int:
+    """The page the address asks for, as Paginator.get_page reads it (1 unless a whole
+    number of at least 1)."""
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        return 1
+    return wanted if wanted >= 1 else 1
+
+
 def results(reader, query: Query, rows: list[dict]) -> list[Result]:
-    """``rows`` (result_kind, pk, rank) as Results, in their order: a few queries per kind."""
+    """``rows`` (result_kind, pk, rank) as Results, in their order: one query per kind
+    found (two for comments), each row with its snippet."""
     engine = engines.engine()
     made: dict[tuple[str, int], Result] = {}
     for kind in KINDS:
         pks = [row["pk"] for row in rows if row["result_kind"] == kind]
         if not pks:
             continue
-        marked = engine.snippets(kind, pks, query)
+        marked = engine.marked(kind, query)
         made |= {(kind, r_pk): r for r_pk, r in MAKERS[kind](reader, pks, marked).items()}
     keys = [(row["result_kind"], row["pk"]) for row in rows]
     return [made[key] for key in keys if key in made]  # gone since they were counted: left out
 
 
 def _posts(reader, pks, marked) -> dict[int, Result]:
-    posts = Post.objects.filter(pk__in=pks).select_related("author")
+    posts = Post.objects.filter(pk__in=pks).select_related("author").annotate(**marked)
     return {
         post.pk: Result(
             "post",
             post.get_absolute_url(),
-            highlighted(marked[post.pk][0]),
-            highlighted(marked[post.pk][1], html_source=True),
+            highlighted(post.marked_title),
+            highlighted(post.marked_text, html_source=True),
             author=people.post_author(post, reader),
             date=post.published_at,
         )
@@ -136,15 +186,15 @@ def _posts(reader, pks, marked) -> dict[int, Result]:
 
 
 def _comments(reader, pks, marked) -> dict[int, Result]:
-    comments = list(Comment.objects.filter(pk__in=pks).select_related("post"))
+    comments = list(Comment.objects.filter(pk__in=pks).select_related("post").annotate(**marked))
     urls = Comment.objects.page_urls(comments)
     identities = people.sees_identities(reader)
     return {
         comment.pk: Result(
             "comment",
             urls[comment.pk],
-            highlighted(marked[comment.pk][0]),
-            highlighted(marked[comment.pk][1]),
+            highlighted(comment.marked_title),
+            highlighted(comment.marked_text),
             context=comment.post.title,
             author=people.ShownAuthor(
                 people.shown_name(comment.author_name, comment.anonymous, identities)
@@ -160,11 +210,11 @@ def _sources(reader, pks, marked) -> dict[int, Result]:
         source.pk: Result(
             "source",
             source.get_absolute_url(),
-            highlighted(marked[source.pk][0]),
-            highlighted(marked[source.pk][1]),
+            highlighted(source.marked_title),
+            highlighted(source.marked_text),
             context=source.year,
         )
-        for source in Source.objects.filter(pk__in=pks)
+        for source in Source.objects.filter(pk__in=pks).annotate(**marked)
     }
 
 

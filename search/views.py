@@ -22,4 +22,5 @@ def search(request: HttpRequest) -> HttpResponse:
     if query.searchable:
         page = results.page_of(request.user, query, request.GET.get("page"))
     mark_private_unless_public(request)
-    return render(request, "search/results.html", {"query": query, "page": page})
+    context = {"query": query, "page": page, "ranked_per_kind": f"{results.RANKED_PER_KIND:,}"}
+    return render(request, "search/results.html", context)

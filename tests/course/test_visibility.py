@@ -95,6 +95,13 @@ def visible_in_listings(client: Client, post: Post, people) -> dict[str, bool]:
     found = {name: "Zebra secret essay" in r.content.decode() for name, r in pages.items()}
     suggestions = client.get(reverse("posts:source_search"), {"q": "Unique source"})
     found["source suggestions"] = "Unique source title" in suggestions.content.decode()
+    for name, q, shown in (
+        ("search: post", "zebra essay", "Zebra secret essay"),
+        ("search: comments", "comment number", "3 results for"),
+        ("search: source", "unique source", "Unique source title"),
+    ):
+        searched = client.get(reverse("search:results"), {"q": q}).content.decode()
+        found[name] = shown in searched.replace("<mark>", "").replace("</mark>", "")
     return found
 
 
@@ -132,6 +139,9 @@ def test_a_post_exists_only_for_those_who_may_read_it(
         "tag": allowed,
         "source suggestions": allowed and reader != "guest",  # the editor's, for members
         "month": allowed,
+        "search: post": allowed,
+        "search: comments": allowed,
+        "search: source": allowed,
     }
     feed = client.get(reverse("posts:comments_feed", kwargs={"slug": secret.slug}))
     public = (course_audience, post_visibility) == ("public", "course")

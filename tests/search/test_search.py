@@ -242,3 +242,35 @@ def test_a_post_that_is_gone_since_counting_is_left_out():
     found = results.Matches(make_user(), parse("ibis"))[0:10]
     Post.objects.all().delete()
     assert results.results(make_user(), parse("ibis"), found) == []
+
+
+def test_a_common_word_ranks_the_newest_matches_of_each_kind_and_says_so(monkeypatch):
+    """Ranking reads every match it ranks: a search ranks RANKED_PER_KIND of each kind at
+    most, the newest, so its cost has a bound however common its words."""
+    monkeypatch.setattr(results, "RANKED_PER_KIND", 2)
+    for n in range(3):
+        make_post(title=f"Heron {n}", slug=f"heron-{n}")
+    page = text(search(Client(), "heron")).replace("<mark>", "").replace("</mark>", "")
+    assert "2 results for" in page
+    assert "Heron 2" in page
+    assert "Heron 1" in page
+    assert "Heron 0" not in page
+    assert "Only the newest 2 posts, 2 comments and 2 sources that match are ranked" in page
+
+
+def test_a_search_within_the_bound_says_nothing_of_it(monkeypatch):
+    monkeypatch.setattr(results, "RANKED_PER_KIND", 2)
+    make_post(title="Lone heron")
+    page = text(search(Client(), "heron"))
+    assert "1 result for" in page
+    assert "search-limited" not in page
+
+
+def test_the_count_comes_with_the_page(django_assert_num_queries):
+    make_post(title="Egret")
+    make_comment(make_post(title="Other"), body="An egret")
+    matches = results.Matches(make_user(), parse("egret"))
+    assert [row["result_kind"] for row in matches[0:10]] == ["post", "comment"]
+    with django_assert_num_queries(0):
+        assert matches.count() == 2
+        assert matches.limited is False
