@@ -161,9 +161,15 @@ class ThreadRow(NamedTuple):
     avatar_large: str | None
 
 
+def approved_filter() -> Q:
+    """What readers see of a discussion: approved comments (also filters search/models.py's
+    comment documents, which carry the comment's status)."""
+    return Q(status=Comment.Status.APPROVED)
+
+
 class CommentQuerySet(TreeQuerySet):
     def approved(self) -> CommentQuerySet:
-        return self.filter(status=Comment.Status.APPROVED)
+        return self.filter(approved_filter())
 
     def held(self) -> CommentQuerySet:
         """The moderation queue."""

@@ -69,8 +69,9 @@ def may_read_course(reader) -> bool:
 
 
 def readable_filter(reader, *, prefix: str = "") -> Q | None:
-    """A filter on posts (or, with ``prefix`` such as "post__", on rows that point at
-    one) selecting what ``reader`` may read beyond their own posts; None: everything.
+    """A filter on posts (or, with ``prefix``, on rows that point at one, "post__", or
+    carry copies of its columns, "post_" in search/models.py) selecting what ``reader``
+    may read beyond their own posts; None: everything.
 
     The published condition is not in it (the caller's queryset decides that)."""
     role = role_of(reader)

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import Expression, F, Q, Value
+from django.db.models import Expression, F, Model, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from comments.models import Comment
 from posts.models import Post, Source
-from search import fts5, models, vectors
+from search import fts5, vectors
+from search.models import BY_KIND as DOCUMENT_MODELS
 from search.query import Query
 from search.snippets import ELLIPSIS, START, STOP
 
@@ -30,13 +31,26 @@ TEXT = {"post": ("title", "body"), "comment": ("", "body"), "source": ("title", 
 SNIPPET_WORDS = 30
 
 
-class Postgres:
-    post_of_comment = "post_"  # the documents carry the post's columns (search/models.py)
+class Engine:
+    comment_post_prefix = "post__"  # how a comment's filter reaches its post's columns
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+
+    def _sql(self, queryset: QuerySet) -> tuple[str, tuple]:
+        """``queryset``'s SQL and parameters, for this engine's database."""
+        return queryset.query.get_compiler(using=self.using).as_sql()
+
+
+class Postgres(Engine):
+    comment_post_prefix = "post_"  # the documents carry the post's columns (search/models.py)
 
     def _query(self, query: Query) -> SearchQuery:
         return SearchQuery(query.websearch(), search_type="websearch", config=vectors.CONFIG)
 
-    def matching(self, kind: str, allowed: Q, query: Query, *, newest: int, ranked: bool = True):
+    def matching(
+        self, kind: str, allowed: Q, query: Query, *, newest: int, ranked: bool = True
+    ) -> tuple[str, tuple]:
         # The documents carry the columns ``allowed`` reads (search/models.py): the
         # search reads the documents that match and no other table's rows. For a common
         # word PostgreSQL walks the documents newest first and stops at ``newest``; for
@@ -44,13 +58,13 @@ class Postgres:
         search = self._query(query)
         rank = SearchRank(F("document"), search) if ranked else Value(0.0)
         found = (
-            models.BY_KIND[kind]
+            DOCUMENT_MODELS[kind]
             .objects.filter(allowed, document=search)
             .annotate(result_kind=Value(kind), found_pk=F("pk"), rank=rank)
             .values_list("result_kind", "found_pk", "rank")
             .order_by("-pk")[:newest]
         )
-        sql, params = found.query.sql_with_params()
+        sql, params = self._sql(found)
         return f"SELECT result_kind, found_pk AS pk, rank FROM ({sql}) AS documents", params  # noqa: S608
 
     def marked(self, kind: str, query: Query) -> dict[str, Expression]:
@@ -75,16 +89,17 @@ class Postgres:
         return {"marked_title": title, "marked_text": text}
 
 
-class Sqlite:
-    post_of_comment = "post__"  # the FTS5 tables hold text only: filter the rows
-
-    def matching(self, kind: str, allowed: Q, query: Query, *, newest: int, ranked: bool = True):
+class Sqlite(Engine):  # the FTS5 tables hold text only: the filters read the rows
+    def matching(
+        self, kind: str, allowed: Q, query: Query, *, newest: int, ranked: bool = True
+    ) -> tuple[str, tuple]:
         index = fts5.INDEXES[kind].name
         # FTS5 gives its matches newest (highest rowid) first, and each is kept if its row
         # passes ``allowed``: a lookup by id per match, up to ``newest`` kept, rather than
         # listing every row the reader may see (100,000 comments: 400 ms) first.
         row = _model(kind).objects.filter(allowed, pk=RawSQL("f.rowid", ())).values("pk")
-        rows, params = row.query.sql_with_params()
+        row = row.order_by()
+        rows, params = self._sql(row)
         # bm25 (FTS5's rank) is lower for better matches.
         rank = "-f.rank" if ranked else "0"
         sql = (
@@ -92,7 +107,7 @@ class Sqlite:
             f"FROM {index} f WHERE {index} MATCH %s AND EXISTS ({rows}) "
             "ORDER BY f.rowid DESC LIMIT %s"
         )
-        return sql, [query.fts5(), *params, newest]
+        return sql, (query.fts5(), *params, newest)
 
     def marked(self, kind: str, query: Query) -> dict[str, Expression]:
         index = fts5.INDEXES[kind]
@@ -113,14 +128,14 @@ class Sqlite:
         }
 
 
-def _model(kind: str):
+def _model(kind: str) -> type[Model]:
     return {"post": Post, "comment": Comment, "source": Source}[kind]
 
 
 def engine(using: str = "default") -> Postgres | Sqlite:
     vendor = connections[using].vendor
     if vendor == "postgresql":
-        return Postgres()
+        return Postgres(using)
     if vendor == "sqlite":
-        return Sqlite()
+        return Sqlite(using)
     raise NotImplementedError(f"Search needs PostgreSQL or SQLite, not {vendor}.")

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from accounts import people
-from comments.models import Comment
+from comments.models import Comment, approved_filter
 from posts.models import Citation, Post, Source, listed_filter
 from search import engines
 from search.query import Query
@@ -28,11 +28,13 @@ from search.snippets import highlighted
 
 RESULTS_PER_PAGE = 10
 KINDS = ("post", "comment", "source")
-# A search ranks at most this many matches of each kind, the newest: ranking reads every
-# match it ranks, and a word in a fifth of 100,000 comments took 400 ms to rank in full
-# (make bench-search). A course rarely has that many posts or comments matching one
-# search; when it does, the page says so.
+# A search ranks at most this many matches of each kind, the newest written (highest
+# id, the order both indexes read cheaply): ranking reads every match it ranks, and a word
+# in a fifth of 100,000 comments took 400 ms to rank in full (make bench-search). A
+# course rarely has that many posts or comments matching one search; when it does, the
+# page says which kinds it cut.
 RANKED_PER_KIND = 1000
+PLURALS = {"post": "posts", "comment": "comments", "source": "sources"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,15 +48,14 @@ class Result:
     date: object = None
 
 
-def candidates(reader, *, post_of_comment: str = "post__") -> dict[str, Q]:
+def candidates(reader, *, comment_post_prefix: str = "post__") -> dict[str, Q]:
     """Per kind, the filter selecting every row ``reader`` may find, on the kind's own
-    columns. A comment reaches its post's through ``post_of_comment``: its relation on
+    columns. A comment reaches its post's through ``comment_post_prefix``: its relation on
     the Comment model, or "post_" on the search documents, which carry copies
     (search/models.py). So the one rule filters the rows or their documents."""
     return {
         "post": listed_filter(reader),
-        "comment": Q(status=Comment.Status.APPROVED)  # as Comment.objects.approved()
-        & listed_filter(reader, prefix=post_of_comment),
+        "comment": approved_filter() & listed_filter(reader, prefix=comment_post_prefix),
         "source": Q(
             pk__in=Citation.objects.filter(listed_filter(reader, prefix="post__")).values("source")
         ),
@@ -66,20 +67,20 @@ class Matches:
     Paginator reads it: ``count()`` and slices of ``{"result_kind", "pk", "rank"}``
     rows. A slice and the count are one query (the counts ride along with each row);
     ``count()`` alone costs one more only when no slice came first or the slice was past
-    the end. ``limited``: some kind had more matches than were ranked, as far as the
-    last slice read (None before one)."""
+    the end. ``cut``: the kinds that had more matches than were ranked, as the last
+    slice read them (None before one)."""
 
     def __init__(self, reader, query: Query, using: str = "default"):
         self.engine, self.using = engines.engine(using), using
-        self.allowed = candidates(reader, post_of_comment=self.engine.post_of_comment)
+        self.allowed = candidates(reader, comment_post_prefix=self.engine.comment_post_prefix)
         self.query = query
         self._total: int | None = None
-        self.limited: bool | None = None
+        self.cut: list[str] | None = None
         self._slices: dict[int, tuple[int, list[dict]]] = {}  # start: (stop, rows)
 
-    def _union(self, *, ranked: bool) -> tuple[str, list]:
+    def _union(self, *, newest: int, ranked: bool) -> tuple[str, list]:
         parts = [
-            self.engine.matching(kind, allowed, self.query, newest=RANKED_PER_KIND, ranked=ranked)
+            self.engine.matching(kind, allowed, self.query, newest=newest, ranked=ranked)
             for kind, allowed in self.allowed.items()
         ]
         sql = " UNION ALL ".join(
@@ -90,7 +91,7 @@ class Matches:
 
     def count(self) -> int:
         if self._total is None:
-            union, params = self._union(ranked=False)
+            union, params = self._union(newest=RANKED_PER_KIND, ranked=False)
             sql = f"SELECT count(*) FROM ({union}) AS found"  # noqa: S608
             self._total = self._fetch(sql, params)[0][0]
         return self._total
@@ -103,22 +104,38 @@ class Matches:
         return rows[: stop - start]
 
     def _load(self, start: int, stop: int) -> list[dict]:
-        union, params = self._union(ranked=True)
-        # With each row: how many matched in all, and the most of any one kind.
-        per_kind = ", ".join(
-            f"sum(CASE WHEN result_kind = '{kind}' THEN 1 ELSE 0 END) OVER ()" for kind in KINDS
+        # One more than is ranked of each kind, to learn whether a kind was cut; the
+        # extra ones are numbered out (newness) and neither shown nor counted.
+        union, params = self._union(newest=RANKED_PER_KIND + 1, ranked=True)
+        cut_of_kind = ", ".join(
+            f"max(CASE WHEN result_kind = '{kind}' AND newness > %s THEN 1 ELSE 0 END) "
+            f"OVER () AS cut_{kind}"
+            for kind in KINDS
         )
-        sql = (
-            f"SELECT result_kind, pk, rank, count(*) OVER (), {per_kind} "  # noqa: S608
-            f"FROM ({union}) AS found "
-            "ORDER BY rank DESC, result_kind, pk DESC LIMIT %s OFFSET %s"
-        )
-        found = self._fetch(sql, [*params, stop - start, start])
+        sql = f"""
+            SELECT result_kind, pk, rank, total, {", ".join(f"cut_{kind}" for kind in KINDS)}
+            FROM (
+                SELECT result_kind, pk, rank, newness, {cut_of_kind},
+                       sum(CASE WHEN newness > %s THEN 0 ELSE 1 END) OVER () AS total
+                FROM (
+                    SELECT result_kind, pk, rank,
+                           row_number() OVER (PARTITION BY result_kind ORDER BY pk DESC)
+                           AS newness
+                    FROM ({union}) AS matched
+                ) AS numbered
+            ) AS found
+            WHERE newness <= %s
+            ORDER BY rank DESC, result_kind, pk DESC LIMIT %s OFFSET %s
+        """  # noqa: S608 - the engines' SQL and our kinds
+        bound = RANKED_PER_KIND
+        # In the order of their placeholders: the cuts, the total, the union, the rest.
+        values = [*[bound] * len(KINDS), bound, *params, bound, stop - start, start]
+        found = self._fetch(sql, values)
         if found:
             self._total = found[0][3]
-            self.limited = max(found[0][4:]) >= RANKED_PER_KIND
+            self.cut = [kind for kind, cut in zip(KINDS, found[0][4:], strict=True) if cut]
         elif start == 0:
-            self._total, self.limited = 0, False
+            self._total, self.cut = 0, []
         rows = [{"result_kind": kind, "pk": pk, "rank": rank} for kind, pk, rank, *_ in found]
         self._slices[start] = (stop, rows)
         return rows
@@ -138,21 +155,23 @@ def page_of(reader, query: Query, number) -> Page:
     """The results page ``number`` (as the address has it: bad or too far is the nearest
     page), its object_list made of Results. One query finds the page and counts all."""
     matches = Matches(reader, query)
-    wanted = _page_number(number)
-    matches[(wanted - 1) * RESULTS_PER_PAGE : wanted * RESULTS_PER_PAGE]
+    if wanted := _page_number(number):
+        matches[(wanted - 1) * RESULTS_PER_PAGE : wanted * RESULTS_PER_PAGE]
     page = Paginator(matches, RESULTS_PER_PAGE).get_page(number)
     page.object_list = results(reader, query, list(page.object_list))
     return page
 
 
-def _page_number(number) -> int:
-    """The page the address asks for, as Paginator.get_page reads it (1 unless a whole
-    number of at least 1)."""
+def _page_number(number) -> int | None:
+    """The page the address asks for, if it may exist: Paginator.get_page then reads it
+    from what this page's query fetched. Others (not a number, under 1, past every page
+    there could be) are left to Paginator, which counts first and picks a page."""
     try:
-        wanted = int(number)
+        wanted = int(number if number is not None else 1)
     except (TypeError, ValueError):
         return 1
-    return wanted if wanted >= 1 else 1
+    most = -(-len(KINDS) * RANKED_PER_KIND // RESULTS_PER_PAGE)
+    return wanted if 1 <= wanted <= most else None
 
 
 def results(reader, query: Query, rows: list[dict]) -> list[Result]:

@@ -17,7 +17,10 @@ Two choices keep a search of a common word (a fifth of 100,000 comments) fast:
   comment's status and post, and its post's columns prefixed "post_". So the filters
   of search/results.py apply to the documents alone: joining every match to the posts
   and comments it came from cost more than the search itself. A trigger on the posts
-  copies a change of those columns to the documents of the post's comments;
+  copies a change of those columns to the documents of the post's comments. The
+  copies take their types from the models' fields; a migration that renames or
+  retypes one of those columns must rebuild the documents (search/migrations/0002
+  shows how), and PostgreSQL refuses to retype one until then;
 - documents are kept in the table's own pages, uncompressed, up to a page's size:
   PostgreSQL would otherwise move a long post's document out of line (TOAST), and
   ranking fetched and decompressed it for every match, six times slower.
@@ -27,24 +30,36 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.db import models
+
+from comments.models import Comment
+from posts.models import Post
+
 CONFIG = "english"
 ROW_IN_PAGE = 8160  # bytes: the most toast_tuple_target allows, a row filling its page
 
 
 @dataclasses.dataclass(frozen=True)
 class Carried:
-    column: str
-    kind: str  # its SQL type
-    value: str = ""  # the SQL giving it, {row} the indexed row; the row's column if empty
+    """A column a document carries: a field of the indexed row (``of_post`` False) or of
+    the post a comment is on (``of_post`` True: the column is post_<its column>)."""
 
-    def value_sql(self, row: str) -> str:
-        return self.value.format(row=row) if self.value else f"{row}.{self.column}"
+    model: type[models.Model]
+    field: str
+    of_post: bool = False
 
+    @property
+    def source(self) -> str:
+        """The column it copies, in its own table."""
+        return self.model._meta.get_field(self.field).column
 
-def _of_post(column: str, kind: str) -> Carried:
-    """A column of the comment's post, copied into the comment's document as post_<column>."""
-    value = f"(SELECT {column} FROM posts_post WHERE id = {{row}}.post_id)"  # noqa: S608
-    return Carried(f"post_{column}", kind, value)
+    @property
+    def column(self) -> str:
+        return f"post_{self.source}" if self.of_post else self.source
+
+    def kind(self, connection) -> str:
+        """Its SQL type: the field's own, so the copy cannot drift from the original."""
+        return self.model._meta.get_field(self.field).db_type(connection)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +73,10 @@ class Documents:
     def index(self) -> str:
         return f"{self.name}_idx"
 
+    @property
+    def of_post(self) -> list[Carried]:
+        return [c for c in self.carried if c.of_post]
+
     def document_sql(self, row: str) -> str:
         """The tsvector of ``row`` (NEW in a trigger, the table's name in a backfill)."""
         return " || ".join(
@@ -65,60 +84,78 @@ class Documents:
             for column, weight in self.weights
         )
 
-    def create_sql(self) -> list[str]:
-        carried = [c.column for c in self.carried]
-        columns = ", ".join(["id", "document", *carried])
+    def _values_sql(self, row: str, post: str) -> str:
+        return ", ".join(
+            [
+                f"{row}.id",
+                self.document_sql(row),
+                *(f"{post if c.of_post else row}.{c.source}" for c in self.carried),
+            ]
+        )
+
+    def create_sql(self, connection) -> list[str]:
+        columns = ", ".join(["id", "document", *(c.column for c in self.carried)])
         # The row's own columns a document reads or carries: a change to one renews it.
-        own = {column for column, _ in self.weights} | {
-            c.column for c in self.carried if not c.value
-        }
-        own |= {"post_id"} if any(c.value for c in self.carried) else set()
-        watched = ", ".join(sorted(own))
-        definitions = "".join(f", {c.column} {c.kind}" for c in self.carried)
-        values = ", ".join(
-            ["NEW.id", self.document_sql("NEW"), *(c.value_sql("NEW") for c in self.carried)]
+        watched = {column for column, _ in self.weights}
+        watched |= {c.source for c in self.carried if not c.of_post}
+        watched |= {"post_id"} if self.of_post else set()
+        definitions = "".join(f", {c.column} {c.kind(connection)}" for c in self.carried)
+        updates = ", ".join(
+            f"{column} = EXCLUDED.{column}"
+            for column in ["document", *(c.column for c in self.carried)]
         )
-        backfill = ", ".join(
-            ["id", self.document_sql(self.table), *(c.value_sql(self.table) for c in self.carried)]
+        # A comment's document reads its post under the lock the comment's save takes
+        # next anyway (Comment._discussion_changed): so a post unpublished meanwhile is
+        # read as it is once that commits, never as it was.
+        read_post = (
+            "SELECT * INTO post FROM posts_post WHERE id = NEW.post_id FOR NO KEY UPDATE;"
+            if self.of_post
+            else ""
         )
-        updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in ["document", *carried])
+        declare = "DECLARE post posts_post%ROWTYPE;" if self.of_post else ""
         function = f"{self.name}_keep"
+        backfill_join = (
+            f" LEFT JOIN posts_post post ON post.id = {self.table}.post_id" if self.of_post else ""
+        )
         return [
             f"CREATE TABLE {self.name} (id bigint PRIMARY KEY, document tsvector NOT NULL"
             f"{definitions}) WITH (toast_tuple_target = {ROW_IN_PAGE})",
             f"ALTER TABLE {self.name} ALTER COLUMN document SET STORAGE MAIN",
             f"CREATE INDEX {self.index} ON {self.name} USING gin (document)",
             f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            {declare}
             BEGIN
               IF TG_OP = 'TRUNCATE' THEN
                 TRUNCATE {self.name};
               ELSIF TG_OP = 'DELETE' THEN
                 DELETE FROM {self.name} WHERE id = OLD.id;
               ELSE
-                INSERT INTO {self.name} ({columns}) VALUES ({values})
+                {read_post}
+                INSERT INTO {self.name} ({columns}) VALUES ({self._values_sql("NEW", "post")})
                 ON CONFLICT (id) DO UPDATE SET {updates};
               END IF;
               RETURN NULL;
             END $$""",  # noqa: S608 - names of ours
-            f"CREATE TRIGGER {function} AFTER INSERT OR DELETE OR UPDATE OF {watched} "
-            f"ON {self.table} FOR EACH ROW EXECUTE FUNCTION {function}()",
+            f"CREATE TRIGGER {function} AFTER INSERT OR DELETE OR UPDATE OF "
+            f"{', '.join(sorted(watched))} ON {self.table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()",
             f"CREATE TRIGGER {function}_all AFTER TRUNCATE "
             f"ON {self.table} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
             *self._follow_post_sql(),
             f"INSERT INTO {self.name} ({columns}) "  # noqa: S608 - names of ours
-            f"SELECT {backfill} FROM {self.table}",
+            f"SELECT {self._values_sql(self.table, 'post')} FROM {self.table}{backfill_join}",
         ]
 
     def _follow_post_sql(self) -> list[str]:
         """For documents carrying their post's columns: an index by post, and a trigger on
         the posts copying those columns to them when the post changes, or arrives after
         its comments (a load with deferred constraints)."""
-        of_post = [c.column.removeprefix("post_") for c in self.carried if c.value]
-        if not of_post:
+        if not self.of_post:
             return []
         function = f"{self.name}_follow_post"
-        changes = ", ".join(f"post_{column} = NEW.{column}" for column in of_post)
-        changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in of_post)
+        sources = [c.source for c in self.of_post]
+        changes = ", ".join(f"{c.column} = NEW.{c.source}" for c in self.of_post)
+        changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in sources)
         return [
             f"CREATE INDEX {self.name}_post_idx ON {self.name} (post_id)",
             f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -130,7 +167,7 @@ class Documents:
               END IF;
               RETURN NULL;
             END $$""",  # noqa: S608 - names of ours
-            f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OF {', '.join(of_post)} "
+            f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OF {', '.join(sources)} "
             f"ON posts_post FOR EACH ROW EXECUTE FUNCTION {function}()",
         ]
 
@@ -141,34 +178,28 @@ class Documents:
             f"DROP TRIGGER IF EXISTS {self.name}_follow_post ON posts_post",
             f"DROP FUNCTION IF EXISTS {self.name}_keep()",
             f"DROP FUNCTION IF EXISTS {self.name}_follow_post()",
-            f"DROP INDEX IF EXISTS {self.name}_post_idx",
             f"DROP TABLE IF EXISTS {self.name}",
         ]
 
 
 # What decides who may read a post (course/visibility.py, posts.models.visible_filter).
-POST_AUDIENCE = (
-    ("status", "varchar(10)"),
-    ("published_at", "timestamptz"),
-    ("visibility", "varchar(10)"),
-    ("author_id", "bigint"),
-)
+POST_AUDIENCE = ("status", "published_at", "visibility", "author")
 
 DOCUMENTS = {
     "post": Documents(
         "search_post_document",
         "posts_post",
         (("title", "A"), ("body", "B")),
-        carried=tuple(Carried(column, kind) for column, kind in POST_AUDIENCE),
+        carried=tuple(Carried(Post, field) for field in POST_AUDIENCE),
     ),
     "comment": Documents(
         "search_comment_document",
         "comments_comment",
         (("body", "B"),),
         carried=(
-            Carried("post_id", "bigint"),
-            Carried("status", "varchar(10)"),
-            *(_of_post(column, kind) for column, kind in POST_AUDIENCE),
+            Carried(Comment, "post"),
+            Carried(Comment, "status"),
+            *(Carried(Post, field, of_post=True) for field in POST_AUDIENCE),
         ),
     ),
     "source": Documents(
@@ -182,7 +213,7 @@ DOCUMENTS = {
 def install(connection) -> None:
     with connection.cursor() as cursor:
         for documents in DOCUMENTS.values():
-            for sql in documents.create_sql():
+            for sql in documents.create_sql(connection):
                 cursor.execute(sql)
 
 

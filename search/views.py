@@ -22,5 +22,11 @@ def search(request: HttpRequest) -> HttpResponse:
     if query.searchable:
         page = results.page_of(request.user, query, request.GET.get("page"))
     mark_private_unless_public(request)
-    context = {"query": query, "page": page, "ranked_per_kind": f"{results.RANKED_PER_KIND:,}"}
+    cut = page.paginator.object_list.cut if page else None
+    context = {
+        "query": query,
+        "page": page,
+        # "the newest 1,000 posts", for each kind the search cut (results.RANKED_PER_KIND)
+        "cut": [f"{results.RANKED_PER_KIND:,} {results.PLURALS[kind]}" for kind in cut or ()],
+    }
     return render(request, "search/results.html", context)

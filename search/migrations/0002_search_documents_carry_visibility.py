@@ -1,9 +1,16 @@
 """The documents carry what decides who may find them, and live in their table's own
 pages (search/vectors.py): on PostgreSQL the tables are made again, with their
 triggers, and filled from the indexed tables. Django learns of them as unmanaged
-models (search/models.py), which need no change to the database."""
+models (search/models.py), which need no change to the database.
+
+Both this and 0001 build the tables as search/vectors.py now says (a new database
+builds them twice, at no cost while empty); going back to 0001 rebuilds them too,
+since what 0001 once built is no longer in the code. A later migration that changes
+the documents or renames a column they copy rebuilds them the same way."""
 
 import django.contrib.postgres.search
+import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 from search import vectors
@@ -18,6 +25,8 @@ def rebuild(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0001_search_indexes"),
+        ("posts", "0008_guess_source_kinds_and_match_keys"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -52,6 +61,25 @@ class Migration(migrations.Migration):
                 ),
                 ("post_published_at", models.DateTimeField(null=True)),
                 ("post_visibility", models.CharField(editable=False, max_length=10)),
+                (
+                    "post_author",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        null=True,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="posts.post",
+                    ),
+                ),
             ],
             options={
                 "db_table": "search_comment_document",
@@ -76,6 +104,16 @@ class Migration(migrations.Migration):
                 ),
                 ("published_at", models.DateTimeField(null=True)),
                 ("visibility", models.CharField(editable=False, max_length=10)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        null=True,
+                    ),
+                ),
             ],
             options={
                 "db_table": "search_post_document",

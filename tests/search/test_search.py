@@ -250,20 +250,44 @@ def test_a_common_word_ranks_the_newest_matches_of_each_kind_and_says_so(monkeyp
     monkeypatch.setattr(results, "RANKED_PER_KIND", 2)
     for n in range(3):
         make_post(title=f"Heron {n}", slug=f"heron-{n}")
+    make_comment(make_post(title="Other"), body="One heron comment")
     page = text(search(Client(), "heron")).replace("<mark>", "").replace("</mark>", "")
-    assert "2 results for" in page
+    assert "3 results for" in page
     assert "Heron 2" in page
     assert "Heron 1" in page
     assert "Heron 0" not in page
-    assert "Only the newest 2 posts, 2 comments and 2 sources that match are ranked" in page
+    assert "Only the newest 2 posts that match are counted and shown here." in page
 
 
-def test_a_search_within_the_bound_says_nothing_of_it(monkeypatch):
-    monkeypatch.setattr(results, "RANKED_PER_KIND", 2)
-    make_post(title="Lone heron")
+def test_each_kind_cut_is_named(monkeypatch):
+    monkeypatch.setattr(results, "RANKED_PER_KIND", 1)
+    post = make_post(title="Heron")
+    make_comment(post, body="A heron")
+    make_comment(post, body="Another heron")
+    cite(post, make_source(title="Heron atlas"))
+    cite(post, make_source(title="Heron handbook"))
     page = text(search(Client(), "heron"))
-    assert "1 result for" in page
-    assert "search-limited" not in page
+    assert "Only the newest 1 comments and 1 sources that match" in page
+
+
+@pytest.mark.parametrize("matching", [1, 2])
+def test_a_search_within_the_bound_says_nothing_of_it(monkeypatch, matching):
+    monkeypatch.setattr(results, "RANKED_PER_KIND", 2)
+    for n in range(matching):
+        make_post(title=f"Lone heron {n}")
+    page = text(search(Client(), "heron"))
+    assert f"{matching} result" in page
+    assert "search-cut" not in page
+
+
+@pytest.mark.parametrize("number", ["0", "-3", "99999999999999999999", "2", "x", "1.5"])
+def test_any_page_number_gets_a_page(number):
+    for n in range(12):
+        make_post(title=f"Egret {n}", slug=f"egret-{n}")
+    page = text(search(Client(), "egret", page=number))
+    assert "12 results for" in page
+    expected = "page 1 of 2" if number in ("x", "1.5") else "page 2 of 2"
+    assert expected in page
 
 
 def test_the_count_comes_with_the_page(django_assert_num_queries):
@@ -273,4 +297,4 @@ def test_the_count_comes_with_the_page(django_assert_num_queries):
     assert [row["result_kind"] for row in matches[0:10]] == ["post", "comment"]
     with django_assert_num_queries(0):
         assert matches.count() == 2
-        assert matches.limited is False
+        assert matches.cut == []
