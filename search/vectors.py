@@ -147,7 +147,7 @@ class Documents:
         ]
 
     def _follow_post_sql(self) -> list[str]:
-        """For documents carrying their post's columns: an index by post, and a trigger on
+        """For documents carrying their post's columns: an index by post, and triggers on
         the posts copying those columns to them when the post changes, or arrives after
         its comments (a load with deferred constraints)."""
         if not self.of_post:
@@ -156,19 +156,18 @@ class Documents:
         sources = [c.source for c in self.of_post]
         changes = ", ".join(f"{c.column} = NEW.{c.source}" for c in self.of_post)
         changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in sources)
+        copy = f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              UPDATE {self.name} SET {changes} WHERE post_id = NEW.id;
+              RETURN NULL;
+            END $$"""  # noqa: S608 - names of ours
         return [
             f"CREATE INDEX {self.name}_post_idx ON {self.name} (post_id)",
-            f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF TG_OP = 'INSERT' THEN
-                UPDATE {self.name} SET {changes} WHERE post_id = NEW.id;
-              ELSIF {changed} THEN
-                UPDATE {self.name} SET {changes} WHERE post_id = NEW.id;
-              END IF;
-              RETURN NULL;
-            END $$""",  # noqa: S608 - names of ours
-            f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OF {', '.join(sources)} "
-            f"ON posts_post FOR EACH ROW EXECUTE FUNCTION {function}()",
+            copy,
+            f"CREATE TRIGGER {function} AFTER UPDATE OF {', '.join(sources)} ON posts_post "
+            f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {function}()",
+            f"CREATE TRIGGER {function}_new AFTER INSERT ON posts_post "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()",
         ]
 
     def drop_sql(self) -> list[str]:
@@ -176,6 +175,7 @@ class Documents:
             f"DROP TRIGGER IF EXISTS {self.name}_keep ON {self.table}",
             f"DROP TRIGGER IF EXISTS {self.name}_keep_all ON {self.table}",
             f"DROP TRIGGER IF EXISTS {self.name}_follow_post ON posts_post",
+            f"DROP TRIGGER IF EXISTS {self.name}_follow_post_new ON posts_post",
             f"DROP FUNCTION IF EXISTS {self.name}_keep()",
             f"DROP FUNCTION IF EXISTS {self.name}_follow_post()",
             f"DROP TABLE IF EXISTS {self.name}",
