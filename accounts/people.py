@@ -38,6 +38,13 @@ def shown_name(display_name: str, anonymous: bool, identities: bool) -> str:
     return ANONYMOUS_CLASSMATE if anonymous and not identities else display_name
 
 
+def comment_author_name(comment, identities: bool) -> str:
+    """The name a reader sees for ``comment``'s author: a member's display name now (a
+    guest's as typed), unless hidden as anonymous work."""
+    name = comment.user.display_name if comment.user_id else comment.author_name
+    return shown_name(name, comment.anonymous, identities)
+
+
 def post_author(post, reader) -> ShownAuthor:
     """How ``post``'s author is shown to ``reader``."""
     author = post.author

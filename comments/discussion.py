@@ -85,10 +85,7 @@ def context(
     reply_to, reply_notice = _reply_target(request, post, form)
     reply_to_name = ""
     if reply_to is not None:
-        name = reply_to.user.display_name if reply_to.user_id else reply_to.author_name
-        reply_to_name = people.shown_name(
-            name, reply_to.anonymous, people.sees_identities(request.user)
-        )
+        reply_to_name = people.comment_author_name(reply_to, people.sees_identities(request.user))
     if form.is_bound and "parent" in form.errors:
         form.data = form.data.copy()
         form.data["parent"] = ""  # resending makes a new comment, not a reply to nowhere

@@ -324,9 +324,7 @@ class CommentForm(_TypedTextForm):
                     parent = find_reply_target(self.post, str(parent.pk), lock=True)
                 comment = self._comment(parent)
                 moderation.check_pace(comment)
-                comment.render_body()
-                verdict = moderation.judge(comment, self.rules)
-                comment.status, comment.held_reason = verdict.status, verdict.reason
+                verdict = moderation.apply_verdict(comment, self.rules)
                 comment.save()
                 transaction.on_commit(
                     lambda: notifications.comment_posted(comment, verdict.reason), robust=True
@@ -390,10 +388,8 @@ class CommentEditForm(_TypedTextForm):
     def save(self) -> Comment:
         comment = self.comment
         comment.body = self.cleaned_data["body"]
-        comment.render_body()
-        verdict = moderation.judge(comment, self.rules)
         was_approved = comment.status == Comment.Status.APPROVED
-        comment.status, comment.held_reason = verdict.status, verdict.reason
+        verdict = moderation.apply_verdict(comment, self.rules)
         comment.save(update_fields=["body", "status", "held_reason"])
         if not was_approved and comment.status == Comment.Status.APPROVED:
             transaction.on_commit(lambda: notifications.comment_approved(comment), robust=True)
@@ -446,9 +442,7 @@ class InstructorReplyForm(_TypedTextForm):
                 author_email=self.user.email,
                 body=self.cleaned_data["body"],
             )
-            reply.render_body()
-            verdict = moderation.judge(reply, rules)
-            reply.status, reply.held_reason = verdict.status, verdict.reason
+            verdict = moderation.apply_verdict(reply, rules)
             reply.save()
             transaction.on_commit(
                 lambda: notifications.comment_posted(reply, verdict.reason), robust=True

@@ -8,7 +8,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
-from django.db.models import Case, Count, F, Func, IntegerField, Max, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.dispatch import Signal
 from django.utils import timezone
 from mptt.managers import TreeManager
@@ -175,11 +187,15 @@ class CommentQuerySet(TreeQuerySet):
         """The moderation queue."""
         return self.filter(status=Comment.Status.PENDING)
 
+    def reported(self) -> CommentQuerySet:
+        """Comments a member has reported (comments/reports.py) and nobody has dismissed."""
+        return self.filter(Exists(Report.objects.filter(comment=OuterRef("pk"))))
+
     def with_author_approved_count(self) -> CommentQuerySet:
         """Annotate ``author_approved``: how many approved comments the author has (a
         member by account, a guest by email), in the same query (the admin's list)."""
         approved = (
-            Comment.objects.filter(status=Comment.Status.APPROVED)
+            Comment.objects.approved()
             .order_by()
             .annotate(n=Func(F("pk"), function="COUNT"))
             .values("n")

@@ -116,6 +116,15 @@ def judge(comment: Comment, rules: DiscussionSettings) -> Verdict:
     return Verdict(approved, "")
 
 
+def apply_verdict(comment: Comment, rules: DiscussionSettings) -> Verdict:
+    """Render ``comment``'s body (the link count reads it), judge it, and give it the
+    verdict's status and reason, unsaved: every path that writes a comment calls this."""
+    comment.render_body()
+    verdict = judge(comment, rules)
+    comment.status, comment.held_reason = verdict.status, verdict.reason
+    return verdict
+
+
 def matching_word(words: str, comment: Comment) -> str:
     """The first of ``words`` (one per line) found in any field of the comment, or ""."""
     haystack = "\n".join(

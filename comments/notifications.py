@@ -106,11 +106,10 @@ def _excerpt(comment: Comment) -> str:
 def _context(comment: Comment, *, reader, **extra) -> dict:
     """What an email about ``comment`` says to ``reader`` (a member, or None for a
     guest): the author's name as that reader may see it (accounts/people.py)."""
-    name = comment.user.display_name if comment.user_id else comment.author_name
     identities = reader is not None and people.sees_identities(reader)
     return {
         "comment": comment,
-        "author_name": people.shown_name(name, comment.anonymous, identities),
+        "author_name": people.comment_author_name(comment, identities),
         "post": comment.post,
         "excerpt": _excerpt(comment),
         "comment_url": absolute(comment.get_absolute_url()),

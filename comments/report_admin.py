@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -38,7 +38,7 @@ class ReportedFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":
-            return queryset.filter(Exists(Report.objects.filter(comment=OuterRef("pk"))))
+            return queryset.reported()
         return queryset
 
 
@@ -83,11 +83,7 @@ class ReportAdmin(admin.ModelAdmin):
         rows = [
             {
                 "comment": comment,
-                "author_name": people.shown_name(
-                    comment.user.display_name if comment.user_id else comment.author_name,
-                    comment.anonymous,
-                    identities=True,  # instructors only
-                ),
+                "author_name": people.comment_author_name(comment, identities=True),
                 "url": urls[comment.pk],
                 "reports": list(comment.reports.all()),
             }

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Prefetch, QuerySet
+from django.db.models import Min, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role, role_of
@@ -85,7 +85,7 @@ def reported_comments() -> QuerySet[Comment]:
     reports = Report.objects.select_related("reporter").order_by("created", "pk")
     return (
         Comment.objects.approved()
-        .filter(Exists(Report.objects.filter(comment=OuterRef("pk"))))
+        .reported()
         .annotate(first_reported=Min("reports__created"))
         .select_related("post", "user")
         .prefetch_related(Prefetch("reports", queryset=reports))

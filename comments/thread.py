@@ -367,7 +367,10 @@ def replies_label(count: int) -> str:
 
 
 def _toggle(entry: Entry, links: _Links, replies: int) -> str:
-    whose = "a removed comment" if entry.kind == "removed" else _name(links, entry.row)
+    if entry.kind == "removed":
+        whose = "a removed comment"
+    else:
+        whose = _escaped(links, links.marks.name(entry.row))
     return (
         f'<details class="comment-replies" open><summary>{replies_label(replies)}'
         f'<span class="visually-hidden"> to {whose}</span></summary>'
@@ -404,7 +407,8 @@ class _Links:
     deepest_level: int
     editable: frozenset[int]
     names: dict[str, str]  # escaped author names: a class has few authors and many comments
-    avatars: dict[tuple[str, bool], str]  # their avatars, by name and anonymity
+    # Their avatars, by name, anonymity and member (a guest may type a member's name).
+    avatars: dict[tuple[str, bool, int | None], str]
     marks: Marks
     date: Callable[[datetime], str]
     report_url: tuple[str, str] | None  # the report view's address around the pk; None: no link
@@ -429,9 +433,10 @@ def _comment_html(entry: Entry, links: _Links) -> str:
         )
     mark_classes, marks = links.marks.of(row)
     shown = links.marks.name(row)
-    avatar = links.avatars.get((shown, row.anonymous))
+    avatar_key = (shown, row.anonymous, row.user_id)
+    avatar = links.avatars.get(avatar_key)
     if avatar is None:
-        avatar = links.avatars[shown, row.anonymous] = links.marks.avatar(row, shown)
+        avatar = links.avatars[avatar_key] = links.marks.avatar(row, shown)
     classes = f"comment depth-{depth}{mark_classes}"
     note = ""
     actions = []
@@ -439,7 +444,7 @@ def _comment_html(entry: Entry, links: _Links) -> str:
         classes += " comment-held"
         note = '<p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>'
     elif row.level < links.deepest_level:
-        name = _name(links, row)
+        name = _escaped(links, shown)
         actions.append(
             f'<a rel="nofollow" class="comment-reply-link"'
             f' href="{links.reply_prefix}replytocom={pk}#respond" data-commentid="{pk}"'
@@ -463,7 +468,7 @@ def _comment_html(entry: Entry, links: _Links) -> str:
     reply = f'<div class="reply">{" · ".join(actions)}{report}</div>' if actions or report else ""
     author, content = fragment_parts(row.fragment_html) or ("", "")
     if row.user_id is not None or row.anonymous:  # a member's name is theirs now
-        author = _name(links, row)
+        author = _escaped(links, shown)
     return (
         f'<li id="comment-{pk}" class="{classes}">'
         f'<article id="div-comment-{pk}" class="comment-body">'
@@ -475,9 +480,8 @@ def _comment_html(entry: Entry, links: _Links) -> str:
     )
 
 
-def _name(links: _Links, row: ThreadRow) -> str:
+def _escaped(links: _Links, shown: str) -> str:
     """The author's name as this reader sees it, escaped (once per author and page)."""
-    shown = links.marks.name(row)
     name = links.names.get(shown)
     if name is None:
         name = links.names[shown] = escape(shown)

@@ -84,11 +84,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "comment": comment,
         "comment_url": comment.get_absolute_url(),
-        "author_name": people.shown_name(
-            comment.user.display_name if comment.user_id else comment.author_name,
-            comment.anonymous,
-            people.sees_identities(request.user),
-        ),
+        "author_name": people.comment_author_name(comment, people.sees_identities(request.user)),
     }
     if reports.is_own(comment, request.user):
         status = 403 if request.method == "POST" else 200

@@ -282,8 +282,7 @@ def exemplary_work(request: HttpRequest) -> HttpResponse:
             comment.fragment()
         )
         if comment.user_id is not None or comment.anonymous:  # as the thread shows them
-            name = comment.user.display_name if comment.user_id else comment.author_name
-            author = escape(people.shown_name(name, comment.anonymous, identities))
+            author = escape(people.comment_author_name(comment, identities))
         # The comment's stored markup, escaped and sanitised when it was saved.
         parts = {"author": mark_safe(author), "content": mark_safe(content)}  # noqa: S308
         shown.append({"comment": comment, "url": urls[comment.pk], **parts})
