@@ -43,6 +43,20 @@ def select_back(page, text: str) -> None:
         page.keyboard.press("Shift+ArrowLeft")
 
 
+def click_into(page, selector: str) -> None:
+    """Click ``selector`` in the editor and wait until the caret is there: a key pressed
+    before ProseMirror has moved it lands where the caret was."""
+    body(page).locator(selector).click()
+    page.wait_for_function(
+        """selector => {
+            const node = getSelection().anchorNode;
+            const element = node && (node.nodeType === 1 ? node : node.parentElement);
+            return Boolean(element && element.closest(selector));
+        }""",
+        arg=selector,
+    )
+
+
 def html(page) -> str:
     return page.input_value("#id_body")
 
@@ -92,7 +106,7 @@ class TestTheLinkDialog:
         editor.fill("#link-dialog-href", "https://example.org/old")
         editor.press("#link-dialog-href", "Enter")
 
-        body(editor).locator("a").click()  # the cursor inside the link is enough
+        click_into(editor, "a")  # the cursor inside the link is enough
         toolbar(editor, "Link")
         dialog = editor.get_by_role("dialog", name="Edit the link")
         expect(editor.locator("#link-dialog-href")).to_have_value("https://example.org/old")
@@ -100,7 +114,7 @@ class TestTheLinkDialog:
         editor.press("#link-dialog-href", "Enter")
         assert html(editor) == '<p>the <a href="https://example.org/new">archive</a></p>'
 
-        body(editor).locator("a").click()
+        click_into(editor, "a")
         toolbar(editor, "Link")
         dialog.get_by_role("button", name="Remove link").click()
         assert html(editor) == "<p>the archive</p>"
@@ -108,6 +122,7 @@ class TestTheLinkDialog:
     def test_the_keyboard_does_everything_and_escape_closes(self, editor):
         body(editor).press_sequentially("Sources")
         select_back(editor, "Sources")
+        expect(body(editor)).to_be_focused()  # the shortcut goes where the focus is
         editor.keyboard.press("Control+k")
         expect(editor.locator("#link-dialog-href")).to_be_focused()
         editor.keyboard.type("https://example.org/")
@@ -165,7 +180,7 @@ class TestBlockQuotes:
             "<blockquote><p>Quoted.</p><cite>(pg. 92)</cite></blockquote><p>After.</p>"
         )
 
-        body(editor).locator("blockquote p").click()
+        click_into(editor, "blockquote p")
         body(editor).press("End")
         body(editor).press("Enter")
         body(editor).press("Enter")
@@ -199,8 +214,10 @@ def test_pictures_line_up_with_the_text(editor, tmp_path):
     editor.click(".image-dialog button.submit")
 
     def left_edges(page, scope: str) -> tuple[float, float]:
+        picture = page.locator(f"{scope} figure img")
+        expect(picture).to_have_js_property("complete", True)  # laid out at its size
         text = page.locator(f"{scope} p").first.bounding_box()["x"]
-        return text, page.locator(f"{scope} figure img").bounding_box()["x"]
+        return text, picture.bounding_box()["x"]
 
     text, image = left_edges(editor, ".rich-text-surface .ProseMirror")
     assert image == pytest.approx(text, abs=1)
